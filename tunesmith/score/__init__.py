@@ -1,0 +1,30 @@
+"""The score model and its pure transforms."""
+
+from tunesmith.score.model import (
+    MAX_NOTES,
+    NOTE_DTYPE,
+    TPQ,
+    KeySignature,
+    Metadata,
+    Score,
+    Tempo,
+    TimeSignature,
+    Track,
+    note_array,
+    sort_notes,
+)
+from tunesmith.score.transforms import (
+    Transposed,
+    merge_tracks,
+    quantize,
+    skyline,
+    slice_bars,
+    split_tracks,
+    transpose,
+)
+
+__all__ = [
+    "MAX_NOTES", "NOTE_DTYPE", "TPQ", "KeySignature", "Metadata", "Score", "Tempo", "TimeSignature", "Track",
+    "Transposed", "merge_tracks", "note_array", "quantize", "skyline", "slice_bars", "sort_notes",
+    "split_tracks", "transpose",
+]

@@ -1,0 +1,183 @@
+"""The one music data model every stage speaks.
+
+A `Score` is tracks of notes on integer ticks at a fixed resolution (`TPQ` ticks per quarter note),
+with tempo, time-signature and key-signature maps and metadata. Seconds are derived, never stored.
+Notes of a track live in one numpy structured array (start, duration, pitch, velocity), sorted by
+(start, pitch): a chorale is four small arrays, a corpus of 10k tunes loads from one flat cache, and
+transforms are vectorized. Everything is immutable: transforms return new scores.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TPQ = 480  # ticks per quarter note, for every score
+NOTE_DTYPE = np.dtype([("start", "<i8"), ("duration", "<i8"), ("pitch", "<i2"), ("velocity", "<i2")])
+MAX_NOTES = 500_000  # a score with more notes than this is treated as absurd input
+DEFAULT_QPM = 120.0
+
+
+def note_array(notes=()) -> np.ndarray:
+    """Build a sorted note array from (pitch, start, duration[, velocity]) tuples; velocity defaults to 80."""
+    rows = [(int(n[1]), int(n[2]), int(n[0]), int(n[3]) if len(n) > 3 else 80) for n in notes]
+    return sort_notes(np.array(rows, dtype=NOTE_DTYPE))
+
+
+def sort_notes(notes: np.ndarray) -> np.ndarray:
+    """Notes in canonical order: by start, then pitch, then duration."""
+    notes = np.asarray(notes, dtype=NOTE_DTYPE)
+    return notes[np.lexsort((notes["duration"], notes["pitch"], notes["start"]))]
+
+
+@dataclass(frozen=True)
+class Tempo:
+    tick: int
+    qpm: float  # quarter notes per minute
+
+
+@dataclass(frozen=True)
+class TimeSignature:
+    tick: int
+    numerator: int
+    denominator: int
+
+    @property
+    def bar_ticks(self) -> int:
+        return self.numerator * TPQ * 4 // self.denominator
+
+
+@dataclass(frozen=True)
+class KeySignature:
+    tick: int
+    tonic: int  # pitch class 0..11 (0 = C)
+    mode: str  # "major" or "minor"
+
+    @property
+    def name(self) -> str:
+        from tunesmith.theory.pitch import pitch_class_name
+
+        return f"{pitch_class_name(self.tonic)} {self.mode}"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str = ""
+    composer: str = ""
+    collection: str = ""  # source collection, e.g. "chorales", "essen"
+    style: str = ""  # style label used for conditioning, e.g. "bach", "folk"
+    license: str = ""
+    source: str = ""  # where it came from: a path or a corpus id
+
+
+@dataclass(frozen=True, eq=False)
+class Track:
+    notes: np.ndarray = field(default_factory=lambda: note_array())
+    program: int = 0  # General MIDI program 0..127
+    name: str = ""
+    is_drum: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "notes", sort_notes(self.notes))
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, Track)
+            and (self.program, self.name, self.is_drum) == (other.program, other.name, other.is_drum)
+            and np.array_equal(self.notes, other.notes)
+        )
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def replace(self, **changes) -> Track:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, eq=False)
+class Score:
+    tracks: tuple[Track, ...] = ()
+    tempos: tuple[Tempo, ...] = (Tempo(0, DEFAULT_QPM),)
+    time_signatures: tuple[TimeSignature, ...] = (TimeSignature(0, 4, 4),)
+    key_signatures: tuple[KeySignature, ...] = ()
+    metadata: Metadata = Metadata()
+
+    def __post_init__(self):
+        for name in ("tracks", "tempos", "time_signatures", "key_signatures"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        for name in ("tempos", "time_signatures", "key_signatures"):
+            object.__setattr__(self, name, tuple(sorted(getattr(self, name), key=lambda e: e.tick)))
+        if not self.tempos:
+            object.__setattr__(self, "tempos", (Tempo(0, DEFAULT_QPM),))
+        if not self.time_signatures:
+            object.__setattr__(self, "time_signatures", (TimeSignature(0, 4, 4),))
+
+    def __eq__(self, other):
+        return isinstance(other, Score) and all(
+            getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(self)
+        )
+
+    def replace(self, **changes) -> Score:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(t) for t in self.tracks)
+
+    @property
+    def end(self) -> int:
+        """Tick at which the last note ends (0 for an empty score)."""
+        ends = [int((t.notes["start"] + t.notes["duration"]).max()) for t in self.tracks if len(t)]
+        return max(ends, default=0)
+
+    def all_notes(self) -> np.ndarray:
+        """Notes of every non-drum track in one sorted array."""
+        parts = [t.notes for t in self.tracks if not t.is_drum]
+        return sort_notes(np.concatenate(parts)) if parts else note_array()
+
+    def bar_starts(self, end: int | None = None) -> np.ndarray:
+        """Ticks at which bars start, following the time-signature map, up to `end` (default: score end)."""
+        end = self.end if end is None else end
+        starts: list[int] = []
+        sigs = self.time_signatures
+        for i, sig in enumerate(sigs):
+            stop = sigs[i + 1].tick if i + 1 < len(sigs) else max(end, sig.tick + 1)
+            starts.extend(range(sig.tick, stop, max(sig.bar_ticks, 1)))
+        return np.array(starts or [0], dtype=np.int64)
+
+    def seconds(self, tick) -> np.ndarray:
+        """Seconds at each tick, derived from the tempo map."""
+        ticks = np.asarray(tick, dtype=np.float64)
+        starts = np.array([t.tick for t in self.tempos], dtype=np.float64)
+        spt = np.array([60.0 / (t.qpm * TPQ) for t in self.tempos])  # seconds per tick
+        offsets = np.concatenate([[0.0], np.cumsum(np.diff(starts) * spt[:-1])])
+        i = np.clip(np.searchsorted(starts, ticks, side="right") - 1, 0, None)
+        return offsets[i] + (ticks - starts[i]) * spt[i]
+
+    @property
+    def duration_seconds(self) -> float:
+        return float(self.seconds(self.end))
+
+    def validate(self) -> Score:
+        """Raise ScoreError if the score is absurd; return it unchanged otherwise."""
+        from tunesmith.errors import ScoreError
+
+        if self.note_count > MAX_NOTES:
+            raise ScoreError(f"{self.note_count} notes is more than the {MAX_NOTES} a score may hold")
+        for t in self.tracks:
+            n = t.notes
+            if len(n) and (n["pitch"].min() < 0 or n["pitch"].max() > 127):
+                raise ScoreError("pitch outside 0..127")
+            if len(n) and (n["duration"].min() <= 0 or n["start"].min() < 0):
+                raise ScoreError("note with zero or negative length, or negative start")
+            if not 0 <= t.program <= 127:
+                raise ScoreError(f"program {t.program} outside 0..127")
+        for tempo in self.tempos:
+            if not 1.0 <= tempo.qpm <= 1000.0:
+                raise ScoreError(f"tempo {tempo.qpm} qpm is absurd (allowed 1..1000)")
+        for sig in self.time_signatures:
+            if sig.numerator < 1 or sig.denominator not in (1, 2, 4, 8, 16, 32, 64):
+                raise ScoreError(f"time signature {sig.numerator}/{sig.denominator} is invalid")
+        return self

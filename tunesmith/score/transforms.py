@@ -1,0 +1,133 @@
+"""Pure transforms `Score -> Score`. None mutates its input; a transform that drops notes says how many."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from tunesmith.score.model import TPQ, KeySignature, Score, TimeSignature, Track, note_array, sort_notes
+
+
+class Transposed(NamedTuple):
+    score: Score
+    dropped: int  # notes pushed outside the allowed pitch range and removed
+
+
+def transpose(score: Score, semitones: int, low: int = 0, high: int = 127) -> Transposed:
+    """Shift every pitched note (drums stay) and the key signatures; notes leaving [low, high] are dropped."""
+    dropped = 0
+    tracks = []
+    for t in score.tracks:
+        if t.is_drum:
+            tracks.append(t)
+            continue
+        notes = t.notes.copy()
+        notes["pitch"] += semitones
+        keep = (notes["pitch"] >= low) & (notes["pitch"] <= high)
+        dropped += int((~keep).sum())
+        tracks.append(t.replace(notes=notes[keep]))
+    keys = tuple(KeySignature(k.tick, (k.tonic + semitones) % 12, k.mode) for k in score.key_signatures)
+    return Transposed(score.replace(tracks=tuple(tracks), key_signatures=keys), dropped)
+
+
+def quantize(score: Score, steps_per_quarter: int = 4) -> Score:
+    """Snap onsets and offsets to a grid; a note that would vanish keeps one grid step."""
+    if TPQ % steps_per_quarter:
+        raise ValueError(f"steps_per_quarter must divide {TPQ}")
+    grid = TPQ // steps_per_quarter
+
+    def snap(x):
+        return (np.floor_divide(x + grid // 2, grid)) * grid
+
+    tracks = []
+    for t in score.tracks:
+        notes = t.notes.copy()
+        start, end = snap(notes["start"]), snap(notes["start"] + notes["duration"])
+        notes["start"], notes["duration"] = start, np.maximum(end - start, grid)
+        tracks.append(t.replace(notes=notes))
+    return score.replace(tracks=tuple(tracks))
+
+
+def slice_bars(score: Score, first: int, stop: int) -> Score:
+    """Bars [first, stop) as a new score starting at tick 0; notes crossing the edges are clipped."""
+    bars = score.bar_starts(max(score.end, 1) + 1)
+    bars = np.append(bars, bars[-1] + score.time_signatures[-1].bar_ticks)
+    if not 0 <= first < stop:
+        raise ValueError(f"need 0 <= first < stop, got {first}, {stop}")
+    lo = int(bars[min(first, len(bars) - 1)])
+    hi = int(bars[stop]) if stop < len(bars) else lo + (stop - first) * score.time_signatures[-1].bar_ticks
+    tracks = []
+    for t in score.tracks:
+        n = t.notes
+        s, e = np.maximum(n["start"], lo), np.minimum(n["start"] + n["duration"], hi)
+        keep = e > s
+        out = n[keep].copy()
+        out["start"], out["duration"] = s[keep] - lo, (e - s)[keep]
+        tracks.append(t.replace(notes=out))
+
+    def shift(events, make):
+        before = [e for e in events if e.tick <= lo]
+        inside = [e for e in events if lo < e.tick < hi]
+        return tuple(make(e, 0) for e in before[-1:]) + tuple(make(e, e.tick - lo) for e in inside)
+
+    import dataclasses
+
+    def at(e, tick):
+        return dataclasses.replace(e, tick=tick)
+
+    return score.replace(
+        tracks=tuple(tracks),
+        tempos=shift(score.tempos, at),
+        time_signatures=shift(score.time_signatures, at) or (TimeSignature(0, 4, 4),),
+        key_signatures=shift(score.key_signatures, at),
+    )
+
+
+def merge_tracks(score: Score, program: int | None = None, name: str = "merged") -> Score:
+    """All non-drum tracks as one track (program of the first unless given); drum tracks are kept apart."""
+    pitched = [t for t in score.tracks if not t.is_drum]
+    drums = [t for t in score.tracks if t.is_drum]
+    if not pitched:
+        return score
+    notes = sort_notes(np.concatenate([t.notes for t in pitched]))
+    merged = Track(notes, program=pitched[0].program if program is None else program, name=name)
+    return score.replace(tracks=(merged, *drums))
+
+
+def split_tracks(score: Score, by: str = "program") -> Score:
+    """Split tracks: `by="program"` groups tracks of one program together; `by="pitch"` splits each track
+    at middle C into an upper and a lower track (right and left hand)."""
+    if by == "program":
+        groups: dict[tuple[int, bool], list[Track]] = {}
+        for t in score.tracks:
+            groups.setdefault((t.program, t.is_drum), []).append(t)
+        tracks = tuple(
+            Track(sort_notes(np.concatenate([t.notes for t in ts])), program=p, name=ts[0].name, is_drum=d)
+            for (p, d), ts in groups.items()
+        )
+    elif by == "pitch":
+        tracks = []
+        for t in score.tracks:
+            up = t.notes["pitch"] >= 60
+            tracks += [t.replace(notes=t.notes[up], name=f"{t.name} upper".strip()),
+                       t.replace(notes=t.notes[~up], name=f"{t.name} lower".strip())]
+        tracks = tuple(tracks)
+    else:
+        raise ValueError(f"split by 'program' or 'pitch', not {by!r}")
+    return score.replace(tracks=tracks)
+
+
+def skyline(score: Score) -> Score:
+    """The melody by the skyline algorithm: at each onset keep the highest pitch of the non-drum tracks, and
+    cut a note short where a later melody note begins. Returns one track; other notes are dropped."""
+    notes = score.all_notes()
+    if not len(notes):
+        return score.replace(tracks=(Track(note_array(), name="melody"),))
+    # highest pitch per onset: sort by start then pitch, keep the last of each start
+    last = np.r_[notes["start"][1:] != notes["start"][:-1], True]
+    top = notes[last].copy()
+    nxt = np.r_[top["start"][1:], np.iinfo(np.int64).max]
+    top["duration"] = np.minimum(top["duration"], nxt - top["start"])
+    program = next((t.program for t in score.tracks if not t.is_drum), 0)
+    return score.replace(tracks=(Track(top, program=program, name="melody"),))
