@@ -1,0 +1,70 @@
+import json
+
+import pytest
+
+from tunesmith.data.cache import Corpus
+from tunesmith.data.prepare import load_corpora, prepare, prepare_midi_dir
+from tunesmith.errors import TunesmithError
+from tunesmith.io import write_midi
+from tunesmith.score import Score, Track, note_array
+
+
+@pytest.fixture(scope="module")
+def chorales(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cache")
+    return root, prepare("chorales", root=root, limit=4, workers=2, progress=False)[0]
+
+
+def test_prepare_records_each_piece(chorales):
+    _, corpus = chorales
+    assert len(corpus) == 4 and not corpus.failures
+    r = corpus.records[0]
+    assert r["id"].startswith("chorales/bwv") and r["collection"] == "chorales-4"
+    assert r["style"] == "bach" and "public domain" in r["license"]
+    assert r["split"] in ("train", "valid", "test") and r["meter"] in ("4/4", "3/4", "3/2")
+    assert r["key"].split()[1] in ("major", "minor")
+    score = corpus.score(0)
+    assert len(score.tracks) == 4 and score.note_count == r["notes"] > 50
+    assert score.metadata.style == "bach"
+
+
+def test_cached_load_gives_the_same_scores(chorales):
+    root, corpus = chorales
+    again = prepare("chorales", root=root, limit=4, progress=False)[0]  # from the cache: no parse
+    assert again.records == corpus.records
+    assert all(again.score(i) == corpus.score(i) for i in range(len(corpus)))
+    assert load_corpora("chorales", root=root, limit=4)[0].records == corpus.records
+
+
+def test_card_lists_counts_and_license(chorales):
+    _, corpus = chorales
+    card = (corpus.folder / "CARD.md").read_text()
+    assert "| bach |" in card and "License: public domain" in card and "No failures." in card
+
+
+def test_cache_holds_no_pickles(chorales):
+    _, corpus = chorales
+    files = sorted(p.name for p in corpus.folder.iterdir())
+    assert files == ["CARD.md", "index.json", "notes.npy"]
+    json.loads((corpus.folder / "index.json").read_text())
+
+
+def test_midi_dir_skips_bad_files_and_reports_them(tmp_path):
+    src = tmp_path / "midi"
+    (src / "sub").mkdir(parents=True)
+    for i in range(3):
+        notes = note_array([(60 + i, 0, 480), (64 + i, 480, 480)])
+        write_midi(Score(tracks=(Track(notes),)), src / "sub" / f"good{i}.mid")
+    (src / "empty.mid").write_bytes(b"")
+    (src / "garbage.mid").write_bytes(b"MThd this is not midi at all")
+    corpus = prepare_midi_dir(src, name="mine", root=tmp_path / "cache", workers=1, progress=False)
+    assert len(corpus) == 3 and corpus.records[0]["style"] == "user"
+    reasons = {f["id"]: f["reason"] for f in corpus.failures}
+    assert set(reasons) == {"mine/empty", "mine/garbage"}
+    assert "empty" in reasons["mine/empty"]
+    assert "mine/garbage" in (corpus.folder / "CARD.md").read_text()
+
+
+def test_missing_cache_is_a_clear_error(tmp_path):
+    with pytest.raises(TunesmithError, match="tunesmith data prepare --corpus essen"):
+        Corpus.load(tmp_path / "corpora" / "essen")
