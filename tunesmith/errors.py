@@ -11,3 +11,8 @@ class ScoreError(TunesmithError):
 
 class ConfigError(TunesmithError):
     """An unknown name or an out-of-range parameter."""
+
+
+class DependencyError(TunesmithError):
+    """An optional program, library or data file (FluidSynth, a SoundFont, verovio) is not installed;
+    the message names what to install."""
