@@ -40,7 +40,8 @@ def write_arrays(folder, tokenizer, splits: dict, augmentation: dict | None = No
     }
     for name, seqs in splits.items():
         lengths = [len(ids) for _, _, ids in seqs]
-        flat = np.concatenate([np.asarray(ids, dtype=np.uint16) for _, _, ids in seqs]) if seqs else np.zeros(0, np.uint16)
+        parts = [np.asarray(ids, dtype=np.uint16) for _, _, ids in seqs]
+        flat = np.concatenate(parts) if parts else np.zeros(0, np.uint16)
         tmp = folder / f".{name}.bin.tmp"
         flat.tofile(tmp)
         os.replace(tmp, folder / f"{name}.bin")

@@ -34,7 +34,8 @@ _M21 = "music21 corpus (BSD-3-Clause encodings)"
 CORPORA: dict[str, CorpusSpec] = {
     c.name: c
     for c in (
-        CorpusSpec("chorales", "J.S. Bach, four-part chorales (Riemenschneider 371)", "bach", "*.mxl",
+        CorpusSpec("chorales", "J.S. Bach, four-part chorales (Riemenschneider 371, 350 distinct files)",
+                   "bach", "*.mxl",
                    f"public domain music; {_M21}", "Bach chorales, music21 corpus (Cuthbert & Ariza 2010)", "bach"),
         CorpusSpec("essen", "Essen Folksong Collection (European and Chinese)", "essenFolksong", "*.abc",
                    "non-commercial use only (Essen Associative Code license, see essenFolksong/license.txt)",
@@ -78,9 +79,10 @@ def work_units(spec: CorpusSpec) -> list[tuple[str, str, str]]:
     if spec.name == "chorales":
         from music21 import corpus
 
-        # the 371 chorales; the folder also holds cantata movements and duplicates, which we leave out
-        names = corpus.chorales.Iterator(returnType="filename")
-        paths = [root / f"{n}.mxl" if (root / f"{n}.mxl").exists() else root / f"{n}.xml" for n in names]
+        # quirk: the Riemenschneider 371 list names 21 files twice (the same chorale set to two texts);
+        # each file is one piece here, so a duplicate can never sit in train and valid at once: 350 pieces
+        names = list(dict.fromkeys(corpus.chorales.Iterator(returnType="filename")))
+        paths = list(dict.fromkeys(_chorale_file(root, n) for n in names))
         return [(f"chorales/{p.stem}", str(p), "") for p in paths]
     files = sorted((root / spec.folder).glob(spec.pattern))
     if spec.pattern != "*.abc":
@@ -90,6 +92,17 @@ def work_units(spec: CorpusSpec) -> list[tuple[str, str, str]]:
         for i, text in enumerate(split_abc(p.read_text(encoding="latin-1"))):
             units.append((f"{spec.name}/{p.stem}/{i}", str(p), text))
     return units
+
+
+def _chorale_file(root: Path, name: str) -> Path:
+    """The file of a chorale-list name: the exact file, else music21's lookup (e.g. bwv18.5-l -> bwv18.5-lz)."""
+    for suffix in (".mxl", ".xml", ".krn"):
+        if (root / f"{name}{suffix}").exists():
+            return root / f"{name}{suffix}"
+    from music21 import corpus
+
+    found = corpus.getWork(name)
+    return Path(str(found[0] if isinstance(found, list) else found))
 
 
 def split_abc(text: str) -> list[str]:

@@ -1,0 +1,100 @@
+import pytest
+import torch
+
+from tunesmith.errors import ConfigError
+from tunesmith.generation.constraints import (
+    EndOnTonic,
+    Grammar,
+    Grid,
+    Length,
+    MaxLeap,
+    Rules,
+    Scale,
+    VoiceRange,
+    Voices,
+    check_feasible,
+)
+from tunesmith.representation import get_tokenizer
+
+TOK = get_tokenizer("voicegrid", voices=2)
+
+
+def pid(p):
+    return TOK.vocab[f"Pitch_{p}"]
+
+
+def allowed_pitches(mask_row):
+    return {int(p) for p in Grid(TOK, 1).pitch_of[mask_row] if p >= 0}
+
+
+def test_scale_masks_pitches_outside_c_major():
+    g = Grid(TOK, 1)
+    pcs = {p % 12 for p in allowed_pitches(Scale(0, "major")(g)[0])}
+    assert pcs == {0, 2, 4, 5, 7, 9, 11}
+
+
+def test_voice_range_applies_to_the_writing_voice():
+    g = Grid(TOK, 1)
+    c = VoiceRange([(60, 72), (40, 50)])
+    assert allowed_pitches(c(g)[0]) == set(range(60, 73))
+    g.advance(torch.tensor([pid(64)]))  # voice 0 wrote; voice 1 is next
+    assert allowed_pitches(c(g)[0]) == set(range(40, 51))
+
+
+def test_max_leap_follows_the_last_pitch_of_the_same_voice():
+    g = Grid(TOK, 1)
+    g.advance(torch.tensor([pid(60)]))
+    g.advance(torch.tensor([pid(40)]))
+    assert allowed_pitches(MaxLeap(2)(g)[0]) == {58, 59, 60, 61, 62}
+
+
+def test_grammar_allows_hold_only_while_a_note_sounds_and_eos_between_steps():
+    g = Grid(TOK, 1)
+    m = Grammar()(g)[0]
+    assert not m[TOK.hold_id] and not m[TOK.vocab["EOS"]] and m[TOK.rest_id]
+    g.advance(torch.tensor([pid(60)]))
+    g.advance(torch.tensor([TOK.rest_id]))
+    m = Grammar()(g)[0]
+    assert m[TOK.hold_id] and m[TOK.vocab["EOS"]] and not m[TOK.vocab["BOS"]]
+
+
+def test_length_forces_eos_at_the_end_only():
+    g = Grid(TOK, 1)
+    assert not Length(1)(g)[0, TOK.vocab["EOS"]]
+    g.advance(torch.tensor([TOK.rest_id]))
+    g.advance(torch.tensor([TOK.rest_id]))
+    assert Length(1)(g)[0].nonzero().flatten().tolist() == [TOK.vocab["EOS"]]
+
+
+def test_end_on_tonic_starts_a_tonic_on_the_last_beat_and_holds_it():
+    c = EndOnTonic(tonic=7, steps=4, beat=2, voices=(0,))
+    g = Grid(TOK, 1)
+    for _ in range(4):  # steps 0 and 1, two voices each
+        g.advance(torch.tensor([TOK.rest_id]))
+    assert {p % 12 for p in allowed_pitches(c(g)[0])} == {7}
+    g.advance(torch.tensor([pid(67)]))
+    g.advance(torch.tensor([TOK.rest_id]))
+    assert c(g)[0].nonzero().flatten().tolist() == [TOK.hold_id]
+
+
+def test_voices_rests_the_extra_voices():
+    g = Grid(TOK, 1)
+    g.advance(torch.tensor([pid(60)]))
+    assert set(Voices(1)(g)[0].nonzero().flatten().tolist()) == {TOK.rest_id, TOK.vocab["EOS"]}
+
+
+def test_soft_leap_is_relaxed_rather_than_emptying_a_row():
+    rules = Rules(TOK, 1, [Grammar(), VoiceRange([(80, 90), (30, 40)]), MaxLeap(1)])
+    rules.advance(torch.tensor([TOK.rest_id]))
+    rules.advance(torch.tensor([pid(60)]))
+    rules.grid.last_pitch[0, 0] = 60  # voice 0 last played 60: no in-range pitch within a semitone
+    assert allowed_pitches(rules.allowed()[0]) == set(range(80, 91))
+
+
+def test_impossible_requests_fail_before_generation():
+    with pytest.raises(ConfigError, match="holds no note"):
+        VoiceRange([(70, 60)])
+    with pytest.raises(ConfigError, match="no pitch of the scale"):
+        check_feasible(TOK, [Scale(0, "major"), VoiceRange([(61, 61), (40, 60)])])
+    with pytest.raises(ConfigError):
+        Scale(0, "no-such-scale")

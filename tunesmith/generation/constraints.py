@@ -1,0 +1,219 @@
+"""Musical constraints as composable masks over the next token.
+
+A `Grid` follows a voice-grid sequence as it grows (which voice writes next, at which step, what each
+voice last played); each constraint is a small callable `grid -> (B, V) bool` of allowed tokens, testable
+alone. `Rules` ANDs them, and relaxes only the soft ones (largest leap) in a row they would leave empty.
+Impossible requests (an empty scale, a range with no note of the key) fail before generation starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from tunesmith.errors import ConfigError
+from tunesmith.theory.scales import scale_pitch_classes
+
+
+class Grid:
+    """Where a batch of voice-grid sequences stands: `voice` and `step` of the next token (shared by the batch,
+    which grows in lockstep), each voice's last pitch (-1 none) and whether it sounds now."""
+
+    def __init__(self, tokenizer, batch: int):
+        self.tok = tokenizer
+        self.voices = tokenizer.config["voices"]
+        self.vocab_size = len(tokenizer.vocab)
+        low, high = tokenizer.pitch_range
+        pitch_of = torch.full((self.vocab_size,), -1, dtype=torch.long)
+        pitch_of[tokenizer.first_pitch_id: tokenizer.first_pitch_id + high - low + 1] = torch.arange(low, high + 1)
+        self.pitch_of = pitch_of  # (V,) MIDI pitch of each Pitch token, -1 for other tokens
+        self.is_pitch = pitch_of >= 0
+        self.position = 0  # body tokens written so far
+        self.last_pitch = torch.full((batch, self.voices), -1, dtype=torch.long)
+        self.sounding = torch.zeros((batch, self.voices), dtype=torch.bool)
+
+    @property
+    def voice(self) -> int:
+        return self.position % self.voices
+
+    @property
+    def step(self) -> int:
+        return self.position // self.voices
+
+    def advance(self, tokens: torch.Tensor) -> None:
+        """Record the tokens (B,) just written by the current voice."""
+        v, pitch = self.voice, self.pitch_of[tokens]
+        onset = pitch >= 0
+        self.last_pitch[onset, v] = pitch[onset]
+        self.sounding[:, v] = onset | ((tokens == self.tok.hold_id) & self.sounding[:, v])
+        self.position += 1
+
+    def reorder(self, index: torch.Tensor) -> None:
+        self.last_pitch, self.sounding = self.last_pitch[index], self.sounding[index]
+
+    def allow(self, batch: int, ids) -> torch.Tensor:
+        m = torch.zeros((batch, self.vocab_size), dtype=torch.bool)
+        m[:, ids] = True
+        return m
+
+
+# --- the constraints ----------------------------------------------------------------------------------------
+@dataclass
+class Grammar:
+    """Only Rest, Pitch, and Hold while a note sounds; EOS only between steps (when no Length is given)."""
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        b = g.last_pitch.shape[0]
+        m = g.is_pitch.expand(b, -1).clone()
+        m[:, g.tok.rest_id] = True
+        m[:, g.tok.hold_id] = g.sounding[:, g.voice]
+        m[:, g.tok.vocab["EOS"]] = g.voice == 0 and g.step > 0
+        return m
+
+
+@dataclass
+class Scale:
+    """Pitches outside the scale are masked (tonic pitch class, scale name from tunesmith.theory.scales)."""
+
+    tonic: int
+    name: str = "major"
+
+    def __post_init__(self):
+        self.pcs = scale_pitch_classes(self.tonic, self.name)
+        if not self.pcs:
+            raise ConfigError(f"scale {self.name} on {self.tonic} is empty")
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        ok = torch.tensor([p < 0 or p % 12 in self.pcs for p in g.pitch_of.tolist()])
+        return ok.expand(g.last_pitch.shape[0], -1)
+
+
+@dataclass
+class VoiceRange:
+    """Pitch range per voice: `ranges[v] = (low, high)`; a voice beyond the list is unconstrained."""
+
+    ranges: list[tuple[int, int]]
+
+    def __post_init__(self):
+        for v, (lo, hi) in enumerate(self.ranges):
+            if lo > hi:
+                raise ConfigError(f"voice {v}: range {lo}..{hi} holds no note")
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        b = g.last_pitch.shape[0]
+        if g.voice >= len(self.ranges):
+            return torch.ones((b, g.vocab_size), dtype=torch.bool)
+        lo, hi = self.ranges[g.voice]
+        p = g.pitch_of
+        return ((p < 0) | ((p >= lo) & (p <= hi))).expand(b, -1)
+
+
+@dataclass
+class MaxLeap:
+    """No melodic leap larger than `semitones` within a voice (soft: relaxed in a row it would empty)."""
+
+    semitones: int
+    soft: bool = field(default=True, init=False)
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        last = g.last_pitch[:, g.voice : g.voice + 1]  # (B, 1)
+        p = g.pitch_of[None, :]
+        return (p < 0) | (last < 0) | ((p - last).abs() <= self.semitones)
+
+
+@dataclass
+class Voices:
+    """Only the first `n` voices play; the others rest throughout."""
+
+    n: int
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        b = g.last_pitch.shape[0]
+        if g.voice < self.n:
+            return torch.ones((b, g.vocab_size), dtype=torch.bool)
+        return g.allow(b, [g.tok.rest_id, g.tok.vocab["EOS"]])
+
+
+@dataclass
+class Length:
+    """Exactly `steps` grid steps: EOS is masked before, and is the only choice after."""
+
+    steps: int
+
+    def __post_init__(self):
+        if self.steps < 1:
+            raise ConfigError(f"length must be at least one step, got {self.steps}")
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        b = g.last_pitch.shape[0]
+        eos = g.tok.vocab["EOS"]
+        if g.step >= self.steps:
+            return g.allow(b, [eos])
+        m = torch.ones((b, g.vocab_size), dtype=torch.bool)
+        m[:, eos] = False
+        return m
+
+
+@dataclass
+class EndOnTonic:
+    """The melody (voice 0) and the bass (last playing voice) end on the tonic: a tonic note starts on the
+    last beat and is held to the end. Needs the length: `steps` in total and `beat` steps per beat."""
+
+    tonic: int
+    steps: int
+    beat: int
+    voices: tuple[int, ...] = (0,)
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        b = g.last_pitch.shape[0]
+        last_beat = self.steps - self.beat
+        if g.voice not in self.voices or g.step < last_beat or g.step >= self.steps:
+            return torch.ones((b, g.vocab_size), dtype=torch.bool)
+        if g.step == last_beat:
+            return (g.pitch_of >= 0) & (g.pitch_of % 12 == self.tonic % 12)[None, :].expand(b, -1)
+        return g.allow(b, [g.tok.hold_id])
+
+
+class Rules:
+    """All constraints of a generation, ANDed; a soft constraint is dropped for a row where it would forbid
+    every pitch the hard ones allow (so a voice never falls silent just to obey the leap limit)."""
+
+    def __init__(self, tokenizer, batch: int, constraints):
+        self.grid = Grid(tokenizer, batch)
+        self.hard = [c for c in constraints if not getattr(c, "soft", False)]
+        self.soft = [c for c in constraints if getattr(c, "soft", False)]
+
+    def allowed(self) -> torch.Tensor:
+        m = torch.ones((self.grid.last_pitch.shape[0], self.grid.vocab_size), dtype=torch.bool)
+        for c in self.hard:
+            m &= c(self.grid)
+        pitch = self.grid.is_pitch
+        for c in self.soft:
+            both = m & c(self.grid)
+            # relax where the soft rule would take away every pitch the hard rules allow
+            keep = (both & pitch).any(-1, keepdim=True) | ~(m & pitch).any(-1, keepdim=True)
+            m = torch.where(keep, both, m)
+        return m
+
+    def advance(self, tokens: torch.Tensor) -> None:
+        self.grid.advance(tokens)
+
+    def reorder(self, index: torch.Tensor) -> None:
+        self.grid.reorder(index)
+
+
+def check_feasible(tokenizer, constraints) -> None:
+    """Fail before generation when a voice has no allowed pitch (scale x range x tonic)."""
+    scale = next((c for c in constraints if isinstance(c, Scale)), None)
+    ranges = next((c.ranges for c in constraints if isinstance(c, VoiceRange)), None)
+    low, high = tokenizer.pitch_range
+    n = next((c.n for c in constraints if isinstance(c, Voices)), tokenizer.config["voices"])
+    for v in range(n):
+        lo, hi = ranges[v] if ranges and v < len(ranges) else (low, high)
+        pitches = [p for p in range(max(lo, low), min(hi, high) + 1) if scale is None or p % 12 in scale.pcs]
+        if not pitches:
+            raise ConfigError(f"voice {v}: no pitch of the scale lies in range {lo}..{hi}")
+        for c in constraints:
+            if isinstance(c, EndOnTonic) and v in c.voices and not any(p % 12 == c.tonic % 12 for p in pitches):
+                raise ConfigError(f"voice {v}: the tonic has no pitch in range {lo}..{hi}")

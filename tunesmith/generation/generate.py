@@ -1,0 +1,105 @@
+"""One `generate()` for every model of the registry: sampling (temperature, top-k, top-p), constraint masks,
+length-normalized beam search, and a streaming iterator.
+
+Every model follows the contract of tunesmith.models.base: `init_state(B)` and
+`forward_incremental(ids, state) -> (logits, state)`, a state being a dict of batch-first tensors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+
+from tunesmith.generation.sampling import apply_mask, sample, temperature, top_k, top_p
+from tunesmith.models.base import select_state
+
+
+def _filter(logits, rules, temp: float, k: int, p: float):
+    if rules is not None:
+        logits = apply_mask(logits, rules.allowed())
+    return top_p(top_k(temperature(logits, temp), k), p)
+
+
+@torch.inference_mode()
+def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, rules=None, temp: float = 1.0,
+                  k: int = 0, p: float = 1.0, seed: int | None = None, batch: int = 1) -> Iterator[torch.Tensor]:
+    """Yield the next token of each of `batch` sequences (B,) as soon as it is sampled; stops when every
+    sequence has written EOS (a finished row keeps writing EOS) or after `max_new_tokens`."""
+    model.eval()
+    gen = torch.Generator().manual_seed(seed) if seed is not None else None
+    ids = torch.tensor([prompt] * batch, dtype=torch.long)
+    state = model.init_state(batch)
+    logits, state = model.forward_incremental(ids, state)
+    logits = logits[:, -1].float()
+    done = torch.zeros(batch, dtype=torch.bool)
+    for _ in range(max_new_tokens):
+        nxt = sample(_filter(logits, rules, temp, k, p), gen)
+        nxt = torch.where(done, torch.full_like(nxt, eos_id), nxt)
+        if rules is not None:
+            rules.advance(nxt)
+        done |= nxt == eos_id
+        yield nxt
+        if bool(done.all()):
+            return
+        logits, state = model.step(nxt, state)
+        logits = logits.float()
+
+
+def generate(model, prompt: list[int], max_new_tokens: int, eos_id: int, rules=None, temp: float = 1.0,
+             k: int = 0, p: float = 1.0, seed: int | None = None, batch: int = 1) -> list[list[int]]:
+    """Sample `batch` continuations of `prompt`; each returned list is prompt + new tokens up to EOS."""
+    out = [list(prompt) for _ in range(batch)]
+    finished = [False] * batch
+    for tokens in stream_tokens(model, prompt, max_new_tokens, eos_id, rules, temp, k, p, seed, batch):
+        for b, t in enumerate(tokens.tolist()):
+            if not finished[b]:
+                out[b].append(t)
+                finished[b] = t == eos_id
+    return out
+
+
+@torch.inference_mode()
+def beam_search(model, prompt: list[int], max_new_tokens: int, eos_id: int, beams: int = 4, rules=None,
+                length_penalty: float = 1.0) -> list[int]:
+    """The most likely continuation under the constraints by beam search, scored by
+    sum(log p) / length**length_penalty (length normalization, Wu et al. 2016 without the +5 offset)."""
+    model.eval()
+    ids = torch.tensor([prompt], dtype=torch.long)
+    state = model.init_state(1)
+    logits, state = model.forward_incremental(ids, state)
+    logits = logits[:, -1].float()
+    seqs = [[]]
+    scores = torch.zeros(1)
+    finished: list[tuple[float, list[int]]] = []
+    for _ in range(max_new_tokens):
+        if rules is not None:
+            logits = apply_mask(logits, rules.allowed())
+        logp = logits.log_softmax(-1) + scores[:, None]  # (beams, V)
+        flat = logp.flatten()
+        top = torch.topk(flat, min(2 * beams, int(torch.isfinite(flat).sum())))
+        rows, toks, keep = [], [], []
+        for s, i in zip(top.values.tolist(), top.indices.tolist()):
+            r, t = divmod(i, logp.shape[1])
+            if t == eos_id:
+                finished.append((s / (len(seqs[r]) + 1) ** length_penalty, seqs[r] + [t]))
+            elif len(rows) < beams:
+                rows.append(r)
+                toks.append(t)
+                keep.append(s)
+        best_done = max((f[0] for f in finished), default=float("-inf"))
+        if not rows or (len(finished) >= beams and best_done >= max(keep) / (len(seqs[0]) + 1) ** length_penalty):
+            break
+        index = torch.tensor(rows)
+        tokens = torch.tensor(toks)
+        seqs = [seqs[r] + [t] for r, t in zip(rows, toks)]
+        scores = torch.tensor(keep)
+        state = select_state(state, index)
+        if rules is not None:
+            rules.reorder(index)
+            rules.advance(tokens)
+        logits, state = model.step(tokens, state)
+        logits = logits.float()
+    if not finished:
+        finished = [(float(s) / max(len(q), 1) ** length_penalty, q) for s, q in zip(scores.tolist(), seqs)]
+    return list(prompt) + max(finished, key=lambda f: f[0])[1]
