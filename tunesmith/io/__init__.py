@@ -36,7 +36,8 @@ WRITERS = {
 def _lookup(table: dict, path: Path, verb: str):
     fn = table.get(path.suffix.lower())
     if fn is None:
-        raise ScoreError(f"cannot {verb} {path.name!r}: unknown suffix; supported: {', '.join(sorted(table))}")
+        supported = ", ".join(sorted(table))
+        raise ScoreError(f"cannot {verb} {path.name!r}: unknown suffix; supported: {supported}")
     return fn
 
 
@@ -45,7 +46,11 @@ def read(path) -> Score:
     path = Path(path)
     if not path.is_file():
         raise ScoreError(f"{path}: no such file")
-    return _lookup(READERS, path, "read")(path)
+    reader = _lookup(READERS, path, "read")
+    try:
+        return reader(path)
+    except OSError as e:  # e.g. permission denied: as bad as a corrupt file for read_many
+        raise ScoreError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
 def write(score: Score, path) -> Path:

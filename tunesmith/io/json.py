@@ -37,7 +37,7 @@ def to_dict(score: Score) -> dict:
 
 def from_dict(d: dict) -> Score:
     try:
-        if d.get("format") != "tunesmith-score":
+        if not isinstance(d, dict) or d.get("format") != "tunesmith-score":
             raise ScoreError("not a tunesmith score JSON (missing format: tunesmith-score)")
         if d.get("tpq") != TPQ:
             raise ScoreError(f"resolution {d.get('tpq')} ticks per quarter; this version reads {TPQ}")
@@ -51,7 +51,7 @@ def from_dict(d: dict) -> Score:
             key_signatures=tuple(KeySignature(int(a), int(b), str(c)) for a, b, c in d["key_signatures"]),
             metadata=Metadata(**d["metadata"]),
         ).validate()
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError) as e:  # Overflow: too big a number
         raise ScoreError(f"malformed score JSON ({type(e).__name__}: {e})") from None
 
 
@@ -60,6 +60,8 @@ def read_json(path) -> Score:
         d = json.loads(Path(path).read_text())
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ScoreError(f"{path}: not valid JSON ({e})") from None
+    except RecursionError:
+        raise ScoreError(f"{path}: JSON nested too deeply to be a score") from None
     try:
         return from_dict(d)
     except ScoreError as e:
@@ -68,6 +70,7 @@ def read_json(path) -> Score:
 
 def write_json(score: Score, path) -> None:
     path = Path(path)
+    text = json.dumps(to_dict(score.validate()))  # never write a file that read_json would refuse
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(to_dict(score)))
+    tmp.write_text(text)
     os.replace(tmp, path)

@@ -36,6 +36,16 @@ def from_symusic(sm, source: str = "") -> Score:
     if sm.ticks_per_quarter <= 0:
         raise ScoreError(f"resolution {sm.ticks_per_quarter} ticks per quarter is invalid")
     if sm.ticks_per_quarter != TPQ:
+        # drop zero-length notes before resampling: min_dur=1 (which keeps very short real notes from
+        # rounding to nothing) would otherwise turn them into one-tick notes
+        import symusic
+
+        sm = sm.copy()
+        for t in sm.tracks:
+            a = t.notes.numpy()
+            if (a["duration"] <= 0).any():
+                keep = a["duration"] > 0
+                t.notes = symusic.Note.from_numpy(**{k: v[keep] for k, v in a.items()})
         sm = sm.resample(TPQ, min_dur=1)
     tracks = []
     for t in sm.tracks:
@@ -83,7 +93,8 @@ def to_symusic(score: Score):
     for x in score.time_signatures:
         sm.time_signatures.append(symusic.TimeSignature(int(x.tick), int(x.numerator), int(x.denominator)))
     for x in score.key_signatures:
-        sm.key_signatures.append(symusic.KeySignature(int(x.tick), sharps_from_key(x), int(x.mode == "minor")))
+        minor = int(x.mode == "minor")
+        sm.key_signatures.append(symusic.KeySignature(int(x.tick), sharps_from_key(x), minor))
     return sm
 
 
@@ -108,8 +119,9 @@ def read_midi(path) -> Score:
 
 
 def write_midi(score: Score, path) -> None:
-    """Write a .mid file atomically (temporary name, then rename)."""
+    """Write a .mid file atomically (temporary name, then rename); an absurd score raises ScoreError."""
     path = Path(path)
+    sm = to_symusic(score.validate())  # validate first: an out-of-range pitch would wrap in int8
     tmp = path.with_name(f".{path.name}.tmp")
-    to_symusic(score).dump_midi(str(tmp))
+    sm.dump_midi(str(tmp))
     os.replace(tmp, path)

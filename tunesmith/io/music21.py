@@ -30,7 +30,8 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
     """Convert a music21 Score (or Part) to a Score. Ties are merged; grace notes and rests are dropped.
     A pickup bar is padded at the front so that bar lines fall on the time-signature grid from tick 0."""
     from music21 import key as m21key
-    from music21 import meter, stream as m21stream, tempo
+    from music21 import meter, tempo
+    from music21 import stream as m21stream
 
     parts = list(stream.parts) if isinstance(stream, m21stream.Score) and stream.parts else [stream]
     measures = parts[0].getElementsByClass(m21stream.Measure)
@@ -73,7 +74,8 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
     if md is None:
         m = stream.metadata
         md = Metadata(
-            title=(m.title or m.movementName or "") if m else "",
+            # music21 fills movementName with the file name when a file has no title: that is no title
+            title=(m.title or ("" if _is_file_name(m.movementName) else m.movementName) or "") if m else "",
             composer=(m.composer or "") if m else "",
         )
     return Score(
@@ -83,6 +85,10 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
         key_signatures=tuple(_dedupe(keys)),
         metadata=md,
     ).validate()
+
+
+def _is_file_name(name) -> bool:
+    return not name or str(name).lower().endswith((".mxl", ".xml", ".musicxml", ".krn", ".abc", ".mid"))
 
 
 def _dedupe(events):
@@ -130,25 +136,33 @@ def _checked(score: Score, path: Path) -> Score:
 
 def to_music21(score: Score):
     """A music21 Score for notation: one part per track, quantized to 1/12 of a quarter for notation."""
-    from music21 import converter
+    from music21 import converter, metadata
 
     from tunesmith.io.midi import to_symusic
 
     # symusic writes a correct MIDI file; music21 reads it into a part per track with measures and ties.
     # Going through MIDI bytes keeps one conversion path instead of hand-building music21 objects.
-    data = to_symusic(score).dumps_midi()
+    # Track names are left out of the MIDI bytes: music21 would take a name such as "Bass" for an
+    # instrument (a voice, program 53) over the track's program. They are set on the parts instead.
+    anonymous = score.replace(tracks=tuple(t.replace(name="") for t in score.tracks))
+    data = to_symusic(anonymous).dumps_midi()
     s = converter.parseData(data, format="midi", quantizePost=True)
-    if score.metadata.title:
-        from music21 import metadata
-
+    sounding = [t for t in score.tracks if len(t)]
+    if len(s.parts) == len(sounding):  # music21 makes a part of every track with notes, in order
+        for part, t in zip(s.parts, sounding, strict=True):
+            if t.name:
+                part.partName = t.name
+    if score.metadata.title or score.metadata.composer:
         s.metadata = s.metadata or metadata.Metadata()
-        s.metadata.title = score.metadata.title
+        s.metadata.title = score.metadata.title or None
+        s.metadata.composer = score.metadata.composer or None
     return s
 
 
 def write_musicxml(score: Score, path) -> None:
     """Write MusicXML for notation, atomically."""
     path = Path(path)
+    stream = to_music21(score.validate())
     tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    to_music21(score).write("musicxml", fp=str(tmp))
+    stream.write("musicxml", fp=str(tmp))
     os.replace(tmp, path)

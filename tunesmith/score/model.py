@@ -17,6 +17,7 @@ import numpy as np
 TPQ = 480  # ticks per quarter note, for every score
 NOTE_DTYPE = np.dtype([("start", "<i8"), ("duration", "<i8"), ("pitch", "<i2"), ("velocity", "<i2")])
 MAX_NOTES = 500_000  # a score with more notes than this is treated as absurd input
+MAX_TICK = 2**31 - 1  # the last tick a note may end on (MIDI readers and writers use 32-bit ticks)
 DEFAULT_QPM = 120.0
 
 
@@ -138,20 +139,24 @@ class Score:
         return sort_notes(np.concatenate(parts)) if parts else note_array()
 
     def bar_starts(self, end: int | None = None) -> np.ndarray:
-        """Ticks at which bars start, following the time-signature map, up to `end` (default: score end)."""
+        """Ticks at which bars start before `end` (default: score end), following the time-signature map.
+        Ticks before the first time signature are in 4/4, the MIDI default. Always holds at least tick 0."""
         end = self.end if end is None else end
-        starts: list[int] = []
         sigs = self.time_signatures
+        if sigs[0].tick > 0:
+            sigs = (TimeSignature(0, 4, 4), *sigs)
+        starts: list[int] = []
         for i, sig in enumerate(sigs):
-            stop = sigs[i + 1].tick if i + 1 < len(sigs) else max(end, sig.tick + 1)
+            stop = min(sigs[i + 1].tick, end) if i + 1 < len(sigs) else end
             starts.extend(range(sig.tick, stop, max(sig.bar_ticks, 1)))
         return np.array(starts or [0], dtype=np.int64)
 
     def seconds(self, tick) -> np.ndarray:
-        """Seconds at each tick, derived from the tempo map."""
+        """Seconds at each tick, from the tempo map; before the first tempo, 120 qpm (the MIDI default)."""
+        tempos = self.tempos if self.tempos[0].tick <= 0 else (Tempo(0, DEFAULT_QPM), *self.tempos)
         ticks = np.asarray(tick, dtype=np.float64)
-        starts = np.array([t.tick for t in self.tempos], dtype=np.float64)
-        spt = np.array([60.0 / (t.qpm * TPQ) for t in self.tempos])  # seconds per tick
+        starts = np.array([t.tick for t in tempos], dtype=np.float64)
+        spt = np.array([60.0 / (t.qpm * TPQ) for t in tempos])  # seconds per tick
         offsets = np.concatenate([[0.0], np.cumsum(np.diff(starts) * spt[:-1])])
         i = np.clip(np.searchsorted(starts, ticks, side="right") - 1, 0, None)
         return offsets[i] + (ticks - starts[i]) * spt[i]
@@ -170,14 +175,25 @@ class Score:
             n = t.notes
             if len(n) and (n["pitch"].min() < 0 or n["pitch"].max() > 127):
                 raise ScoreError("pitch outside 0..127")
+            if len(n) and (n["velocity"].min() < 0 or n["velocity"].max() > 127):
+                raise ScoreError("velocity outside 0..127")
             if len(n) and (n["duration"].min() <= 0 or n["start"].min() < 0):
                 raise ScoreError("note with zero or negative length, or negative start")
+            # MIDI (and symusic) hold ticks in 32 bits; later ticks would wrap around silently
+            if len(n) and int((n["start"] + n["duration"]).max()) > MAX_TICK:
+                raise ScoreError(f"note ends after tick {MAX_TICK}")
             if not 0 <= t.program <= 127:
                 raise ScoreError(f"program {t.program} outside 0..127")
+        for event in (*self.tempos, *self.time_signatures, *self.key_signatures):
+            if not 0 <= event.tick <= MAX_TICK:
+                raise ScoreError(f"{type(event).__name__} at tick {event.tick}, outside 0..{MAX_TICK}")
         for tempo in self.tempos:
             if not 1.0 <= tempo.qpm <= 1000.0:
                 raise ScoreError(f"tempo {tempo.qpm} qpm is absurd (allowed 1..1000)")
         for sig in self.time_signatures:
             if sig.numerator < 1 or sig.denominator not in (1, 2, 4, 8, 16, 32, 64):
                 raise ScoreError(f"time signature {sig.numerator}/{sig.denominator} is invalid")
+        for key in self.key_signatures:
+            if key.tonic not in range(12) or key.mode not in ("major", "minor"):
+                raise ScoreError(f"key signature (tonic {key.tonic!r}, mode {key.mode!r}) is invalid")
         return self

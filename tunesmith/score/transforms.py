@@ -33,8 +33,8 @@ def transpose(score: Score, semitones: int, low: int = 0, high: int = 127) -> Tr
 
 def quantize(score: Score, steps_per_quarter: int = 4) -> Score:
     """Snap onsets and offsets to a grid; a note that would vanish keeps one grid step."""
-    if TPQ % steps_per_quarter:
-        raise ValueError(f"steps_per_quarter must divide {TPQ}")
+    if steps_per_quarter < 1 or TPQ % steps_per_quarter:
+        raise ValueError(f"steps_per_quarter must be a positive divisor of {TPQ}, not {steps_per_quarter}")
     grid = TPQ // steps_per_quarter
 
     def snap(x):
@@ -51,12 +51,16 @@ def quantize(score: Score, steps_per_quarter: int = 4) -> Score:
 
 def slice_bars(score: Score, first: int, stop: int) -> Score:
     """Bars [first, stop) as a new score starting at tick 0; notes crossing the edges are clipped."""
-    bars = score.bar_starts(max(score.end, 1) + 1)
-    bars = np.append(bars, bars[-1] + score.time_signatures[-1].bar_ticks)
     if not 0 <= first < stop:
         raise ValueError(f"need 0 <= first < stop, got {first}, {stop}")
-    lo = int(bars[min(first, len(bars) - 1)])
-    hi = int(bars[stop]) if stop < len(bars) else lo + (stop - first) * score.time_signatures[-1].bar_ticks
+    # bars through the last note and the last time signature; past those, bars of the last signature
+    last = score.time_signatures[-1]
+    bars = score.bar_starts(max(score.end, last.tick) + 1)
+
+    def bar_tick(i: int) -> int:
+        return int(bars[i]) if i < len(bars) else int(bars[-1]) + (i - len(bars) + 1) * max(last.bar_ticks, 1)
+
+    lo, hi = bar_tick(first), bar_tick(stop)
     tracks = []
     for t in score.tracks:
         n = t.notes

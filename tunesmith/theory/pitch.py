@@ -4,6 +4,7 @@ PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb",
 
 
 def pitch_class_name(pc: int) -> str:
+    """Pitch class to name, sharps for C# and F#, flats otherwise: 10 -> 'Bb'."""
     return PITCH_CLASS_NAMES[pc % 12]
 
 

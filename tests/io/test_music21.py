@@ -1,0 +1,125 @@
+"""MusicXML and ABC through music21: notes survive a round trip, ABC tunes read, bad files fail clearly."""
+
+import os
+
+import pytest
+
+from tunesmith.errors import ScoreError
+from tunesmith.io import read_abc, read_musicxml, write_musicxml
+from tunesmith.score import TPQ, KeySignature, Metadata, Score, Tempo, TimeSignature, Track, note_array
+
+pytestmark = pytest.mark.filterwarnings("ignore")  # music21 warns freely on odd input
+
+TUNE = """X:1
+T:Little tune
+C:Trad.
+M:3/4
+L:1/8
+K:G
+GA B2 d2|e2 d2 B2|G6|]
+"""
+
+
+def pitches_starts_durations(track):
+    return [(int(n["pitch"]), int(n["start"]), int(n["duration"])) for n in track.notes]
+
+
+@pytest.fixture
+def quantized():
+    """Two parts on an eighth-note grid, one bar of 4/4 plus one, D major."""
+    return Score(
+        tracks=(
+            Track(note_array([(74, 0, TPQ), (76, TPQ, TPQ // 2), (78, 3 * TPQ // 2, TPQ // 2),
+                              (79, 2 * TPQ, 2 * TPQ), (81, 4 * TPQ, 4 * TPQ)]), program=40, name="Violin"),
+            Track(note_array([(50, 0, 4 * TPQ), (45, 4 * TPQ, 2 * TPQ), (50, 6 * TPQ, 2 * TPQ)]),
+                  program=32, name="Bass"),
+        ),
+        tempos=(Tempo(0, 96.0),),
+        time_signatures=(TimeSignature(0, 4, 4),),
+        key_signatures=(KeySignature(0, 2, "major"),),
+        metadata=Metadata(title="Tiny", composer="Someone"),
+    )
+
+
+def test_musicxml_write_then_read_keeps_the_notes(quantized, tmp_path):
+    path = tmp_path / "tiny.musicxml"
+    write_musicxml(quantized, path)
+    back = read_musicxml(path)
+    assert [pitches_starts_durations(t) for t in back.tracks] == [
+        pitches_starts_durations(t) for t in quantized.tracks]
+    assert back.tempos == quantized.tempos
+    assert back.time_signatures == quantized.time_signatures
+    assert back.key_signatures == quantized.key_signatures
+    md = back.metadata
+    assert (md.title, md.composer, md.source) == ("Tiny", "Someone", str(path))
+    assert [p.name for p in tmp_path.iterdir()] == ["tiny.musicxml"]
+
+
+def test_musicxml_keeps_programs_and_part_names(quantized, tmp_path):
+    # music21 reads a MIDI track named "Bass" as a bass voice (program 53); the writer must not let it
+    write_musicxml(quantized, tmp_path / "tiny.xml")
+    back = read_musicxml(tmp_path / "tiny.xml")
+    assert [(t.program, t.name) for t in back.tracks] == [(40, "Violin"), (32, "Bass")]
+
+
+def test_musicxml_keeps_a_pickup_on_the_bar_grid(tmp_path):
+    # a one-quarter pickup in 3/4: notes keep their ticks, and bar 2 starts at 3 quarters
+    s = Score(tracks=(Track(note_array([(67, 2 * TPQ, TPQ), (72, 3 * TPQ, 3 * TPQ)])),),
+              time_signatures=(TimeSignature(0, 3, 4),))
+    write_musicxml(s, tmp_path / "pickup.musicxml")
+    back = read_musicxml(tmp_path / "pickup.musicxml")
+    assert pitches_starts_durations(back.tracks[0]) == pitches_starts_durations(s.tracks[0])
+
+
+def test_abc_read_of_a_small_tune(tmp_path):
+    path = tmp_path / "tune.abc"
+    path.write_text(TUNE)
+    s = read_abc(path)
+    eighth = TPQ // 2
+    expected = [67, 69, 71, 74, 76, 74, 71, 67]
+    durations = [eighth, eighth] + [2 * eighth] * 5 + [6 * eighth]
+    starts = [sum(durations[:i]) for i in range(len(durations))]
+    assert pitches_starts_durations(s.tracks[0]) == list(zip(expected, starts, durations, strict=True))
+    assert s.time_signatures == (TimeSignature(0, 3, 4),)
+    assert s.key_signatures == (KeySignature(0, 7, "major"),)
+    assert (s.metadata.title, s.metadata.composer, s.metadata.source) == ("Little tune", "Trad.", str(path))
+    assert s.bar_starts().tolist() == [0, 3 * TPQ, 6 * TPQ]
+
+
+def test_abc_with_several_tunes_reads_the_first(tmp_path):
+    path = tmp_path / "two.abc"
+    path.write_text(TUNE + "\n" + TUNE.replace("X:1", "X:2").replace("Little tune", "Second"))
+    assert read_abc(path).metadata.title == "Little tune"
+
+
+def test_abc_without_a_title_is_named_after_the_file(tmp_path):
+    path = tmp_path / "untitled.abc"
+    path.write_text(TUNE.replace("T:Little tune\n", ""))
+    assert read_abc(path).metadata.title == "untitled"
+
+
+@pytest.mark.parametrize("name, data", [
+    ("empty.musicxml", b""),
+    ("noise.musicxml", os.urandom(500)),
+    ("noise.mxl", os.urandom(500)),
+    ("html.xml", b"<html><body>hello</body></html>"),
+    ("cut.musicxml", b'<?xml version="1.0"?><score-partwise version="4.0"><part-list><score-part id="P1">'),
+    ("empty.abc", b""),
+    ("noise.abc", os.urandom(300)),
+    ("prose.abc", b"hello there\nthis is not abc\n"),
+    ("silent.abc", b"X:1\nT:Nothing\nM:4/4\nK:C\n"),
+])
+def test_bad_files_are_score_errors(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    reader = read_abc if name.endswith(".abc") else read_musicxml
+    with pytest.raises(ScoreError, match=name.replace(".", r"\.")):
+        reader(path)
+
+
+def test_truncated_musicxml(quantized, tmp_path):
+    write_musicxml(quantized, tmp_path / "whole.musicxml")
+    data = (tmp_path / "whole.musicxml").read_bytes()
+    (tmp_path / "half.musicxml").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ScoreError, match="half.musicxml: not a readable musicxml file"):
+        read_musicxml(tmp_path / "half.musicxml")
