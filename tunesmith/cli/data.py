@@ -7,6 +7,7 @@ EPILOG = """examples:
   tunesmith data prepare --corpus all                 every built-in corpus (a few minutes on 2 cores)
   tunesmith data prepare --midi-dir ~/midi --name mine    your own MIDI files, recursively
   tunesmith data tokenize --corpus chorales --representation voicegrid
+  tunesmith data tokenize --corpus folk --representation voicegrid --param voices=1 --transpose -2:2
   tunesmith data list
 """
 
@@ -33,6 +34,8 @@ def register(sub) -> None:
                          epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     tp.add_argument("--corpus", required=True, help="prepared corpora, comma-separated, or a group (folk, all)")
     tp.add_argument("--representation", required=True, help="remi, frame or voicegrid")
+    tp.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                    help="tokenizer setting, repeatable, e.g. --param voices=1 --param steps_per_quarter=4")
     tp.add_argument("--transpose", default="-5:6", help="train-split transpositions LOW:HIGH (default -5:6)")
     tp.add_argument("--limit", type=int, help="use the corpora prepared with this --limit")
     tp.add_argument("--out", help="output folder (default: <cache>/tokens/<corpus>-<representation>)")
@@ -90,8 +93,15 @@ def run_tokenize(args) -> int:
     if not -12 <= lo <= 0 <= hi <= 12:
         raise ConfigError("--transpose range must lie within -12:12 and include 0")
     corpora = load_corpora(args.corpus, limit=args.limit)
-    tok = get_tokenizer(args.representation)
+    params = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not value.lstrip("-").isdigit():
+            raise ConfigError(f"--param takes KEY=INTEGER, e.g. voices=1, not {item!r}")
+        params[key.strip()] = int(value)
+    tok = get_tokenizer(args.representation, **params)
     name = args.corpus.replace(",", "+") + (f"-{args.limit}" if args.limit else "")
+    name += "".join(f"-{k}{v}" for k, v in sorted(params.items()))
     out = Path(args.out) if args.out else tokens_dir(name, args.representation)
     arrays = tokenize(corpora, tok, out, (lo, hi), workers=args.workers)
     for s in arrays.splits:

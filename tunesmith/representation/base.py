@@ -17,7 +17,7 @@ from tunesmith.score.model import KeySignature, Metadata, Score, Tempo, TimeSign
 from tunesmith.theory.pitch import PITCH_CLASS_NAMES
 
 SPECIALS = ("PAD", "BOS", "EOS")
-STYLES = ("none", "bach", "folk", "chinese", "irish", "scottish", "european", "palestrina", "user")
+STYLES = ("none", "bach", "folk", "chinese", "irish", "scottish", "european", "american", "palestrina", "user")
 METERS = ("2/2", "3/2", "2/4", "3/4", "4/4", "5/4", "6/4", "3/8", "6/8", "9/8", "12/8", "other")
 TEMPO_BINS = (40, 60, 72, 84, 96, 108, 120, 132, 144, 160, 180, 208)  # qpm bin centres
 MODES = ("major", "minor")

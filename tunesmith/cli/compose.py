@@ -1,0 +1,119 @@
+"""`tunesmith compose` (the main job) and `tunesmith continue PRIMER`."""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """examples:
+  tunesmith compose                                    one chorale with the default model into ./out
+  tunesmith compose --model folk --key "D major" --meter 6/8 --bars 16 -n 3
+  tunesmith compose --key "A minor" --temperature 0.9 --top-p 0.9 --seed 7 --instruments 52,52,52,32
+  tunesmith compose --beams 4 --bars 4                 most likely piece by beam search
+  tunesmith compose --stream                           print notes as they are decided
+  tunesmith continue melody.mid --bars 8               keep the primer, add 8 bars
+"""
+
+
+def _add_common(p) -> None:
+    p.add_argument("--model", default="default", help="shipped model name (see `tunesmith models`) or a checkpoint "
+                   "folder (default: the default model)")
+    p.add_argument("--style", help="style label, e.g. bach, irish, scottish, chinese, european, american")
+    p.add_argument("--key", help='key, e.g. "G major", "E minor", "F#m" (default: drawn by the model)')
+    p.add_argument("--meter", help="time signature, e.g. 4/4, 3/4, 6/8 (default: drawn by the model)")
+    p.add_argument("--tempo", type=float, help="quarter notes per minute")
+    p.add_argument("--bars", type=int, default=8, help="length in bars (default 8)")
+    p.add_argument("--instruments", help="General MIDI programs per track, comma-separated, e.g. 52,52,52,32")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same piece)")
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--top-k", type=int, default=0, help="keep the k most likely tokens (0: all)")
+    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling mass (1: off)")
+    p.add_argument("--beams", type=int, default=1, help="beam width (> 1: beam search instead of sampling)")
+    p.add_argument("--max-leap", type=int, default=12, help="largest leap within a voice, semitones")
+    p.add_argument("--chromatic", action="store_true", help="allow pitches outside the key's scale")
+    p.add_argument("--voices", type=int, help="how many of the model's voices play")
+    p.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note onto the tonic")
+    p.add_argument("-o", "--out", default="out", help="output folder (default ./out)")
+    p.add_argument("--formats", default="mid,wav,png,musicxml,svg", help="files to write besides the .json")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("compose", help="compose music with a trained model (the main job)", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Compose pieces and write .mid .wav .png .musicxml .svg and a .json report.")
+    _add_common(p)
+    p.add_argument("-n", "--number", type=int, default=1, help="how many pieces (seeds seed, seed+1, ...)")
+    p.add_argument("--stream", action="store_true", help="print each note as soon as it is decided")
+    p.set_defaults(func=run_compose)
+
+    c = sub.add_parser("continue", help="continue a primer (MIDI, MusicXML or ABC) by some bars", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("primer", help="the file to continue; it is kept unchanged")
+    _add_common(c)
+    c.set_defaults(func=run_continue)
+
+
+def request_of(args):
+    from tunesmith.errors import ConfigError
+    from tunesmith.generation.compose import Request
+
+    programs = None
+    if args.instruments:
+        try:
+            programs = tuple(int(x) for x in args.instruments.split(","))
+        except ValueError:
+            raise ConfigError(f"--instruments takes numbers like 52,52,52,32, not {args.instruments!r}") from None
+    return Request(style=args.style, key=args.key, meter=args.meter, tempo=args.tempo, bars=args.bars,
+                   seed=args.seed, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                   beams=args.beams, in_key=not args.chromatic, max_leap=args.max_leap, voices=args.voices,
+                   end_on_tonic=not args.no_tonic_ending, programs=programs).check()
+
+
+def run_compose(args) -> int:
+    from tunesmith.errors import ConfigError
+    from tunesmith.generation.load import load
+
+    req = request_of(args)
+    if not 1 <= args.number <= 1000:
+        raise ConfigError("--number must be in 1..1000")
+    loaded = load(args.model)
+    if args.stream:
+        from tunesmith.generation.compose import stream_notes
+        from tunesmith.theory.pitch import pitch_name
+
+        print("voice  pitch  start(beats)  length(beats)", flush=True)
+        for n in stream_notes(loaded.model, loaded.tokenizer, req):
+            print(f"{n.voice:>5}  {pitch_name(n.pitch):>5}  {n.start / 480:>12.2f}  {n.duration / 480:>13.2f}", flush=True)
+        return 0
+    from tunesmith.generation.job import compose_files
+
+    def show(r):
+        a = r["analysis"]
+        print(f"{r['files']['json']}: {a['bars']} bars, {a['notes']} notes, {a['notated_key']}, {a['meter']}, "
+              f"{a['seconds']:.1f} s, in key {a['in_key_rate']}; composed in {r['timings_s']['compose']:.2f} s",
+              flush=True)
+
+    compose_files(loaded, req, args.out, args.number, tuple(f for f in args.formats.split(",") if f), on_piece=show)
+    print(f"files in {args.out}/")
+    return 0
+
+
+def run_continue(args) -> int:
+    from pathlib import Path
+
+    from tunesmith.generation.compose import continue_score
+    from tunesmith.generation.job import analysis
+    from tunesmith.generation.load import load
+    from tunesmith.io import read
+    from tunesmith.render import render_all
+
+    req = request_of(args)
+    primer = read(args.primer)
+    loaded = load(args.model)
+    score = continue_score(loaded.model, loaded.tokenizer, primer, req)
+    stem = f"{Path(args.primer).stem}-continued-{req.seed}"
+    files = render_all(score, args.out, stem, tuple(f for f in args.formats.split(",") if f))
+    a = analysis(score)
+    print(f"{stem}: {a['bars']} bars ({len(primer.bar_starts())} from the primer), {a['notes']} notes")
+    for path in files.values():
+        print(f"  {path}")
+    return 0

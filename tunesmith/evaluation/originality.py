@@ -1,0 +1,171 @@
+"""Originality against a training corpus: the longest melody fragment a piece shares with any training
+piece, and the share of its n-grams found in the training set -- both transposition-invariant.
+
+A melody is the skyline of the score (`tunesmith.score.skyline`) written as tokens, one per note after the
+first: (semitones from the previous note, duration rounded to a 12th of a quarter). A transposed copy has
+the same tokens. The index maps every *seed* -- 4 consecutive tokens, packed exactly into one 64-bit key
+(no hashing, so no collisions) -- to its global positions in the corpus, sorted by key: a plain inverted
+index, saved as numpy arrays plus a JSON list of piece ids (no pickle).
+
+Matching seeds extend into runs along diagonals: if seed j of the query matches the corpus at position g,
+and seed j-1 matched at g-1, the shared run grows by one token. Scanning the query once gives, at each
+position, the longest run ending there, so both the longest shared run and every n-gram (n >= seed) found
+in the corpus follow exactly. Copying checks of this kind follow the "originality" tests of generative
+music systems, e.g. Hadjeres, Pachet & Nielsen 2017, "DeepBach", section 5 (plagiarism analysis), and
+Huang et al. 2019, "Music Transformer".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tunesmith.errors import ConfigError, TunesmithError
+from tunesmith.score.model import TPQ, Score
+from tunesmith.score.transforms import skyline
+
+SEED = 4  # tokens per index key: 4 x 16 bits = one uint64
+NGRAM = 8  # default n of `ngram_overlap`, in tokens (an 8-token n-gram spans 9 notes)
+DURATION_UNIT = TPQ // 12  # 40 ticks: 16ths and triplets are whole units
+INDEX_VERSION = 1
+
+
+def melody_tokens(score: Score) -> np.ndarray:
+    """(N-1,) int64 tokens of the N-note skyline melody: (interval + 128) * 256 + duration units, where
+    interval is clipped to +-127 semitones and the duration (of the later note) to 255 units."""
+    notes = skyline(score).tracks[0].notes
+    if len(notes) < 2:
+        return np.zeros(0, np.int64)
+    interval = np.clip(np.diff(notes["pitch"].astype(np.int64)), -127, 127) + 128
+    units = np.clip(np.rint(notes["duration"][1:] / DURATION_UNIT), 0, 255).astype(np.int64)
+    return interval * 256 + units
+
+
+def seed_keys(tokens: np.ndarray, seed: int = SEED) -> np.ndarray:
+    """(len - seed + 1,) uint64: every window of `seed` 16-bit tokens packed into one key."""
+    t = np.asarray(tokens, dtype=np.uint64)
+    n = len(t) - seed + 1
+    keys = np.zeros(max(n, 0), dtype=np.uint64)
+    for i in range(seed if n > 0 else 0):
+        keys = (keys << np.uint64(16)) | t[i:i + n]
+    return keys
+
+
+@dataclass(frozen=True, eq=False)
+class Index:
+    """Seed keys of a corpus (sorted) with their global token positions, and the pieces' token offsets."""
+
+    ids: tuple[str, ...]
+    keys: np.ndarray  # (S,) uint64, sorted
+    positions: np.ndarray  # (S,) int64: position of each seed in the concatenated token stream
+    offsets: np.ndarray  # (P + 1,) int64: piece i holds tokens offsets[i]:offsets[i+1]
+    seed: int = SEED
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def save(self, folder) -> Path:
+        """Write ngrams.npz (the arrays) and index.json (ids and settings) into `folder`."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez(folder / "ngrams.npz", keys=self.keys, positions=self.positions, offsets=self.offsets)
+        meta = {"version": INDEX_VERSION, "seed": self.seed, "duration_unit": DURATION_UNIT, "ids": list(self.ids)}
+        (folder / "index.json").write_text(json.dumps(meta))
+        return folder
+
+    @classmethod
+    def load(cls, folder) -> Index:
+        folder = Path(folder)
+        if not (folder / "index.json").is_file():
+            raise TunesmithError(f"{folder}: no originality index (index.json) there")
+        meta = json.loads((folder / "index.json").read_text())
+        if meta.get("version") != INDEX_VERSION or meta.get("duration_unit") != DURATION_UNIT:
+            raise TunesmithError(f"{folder}: index of another version; build it again")
+        with np.load(folder / "ngrams.npz", allow_pickle=False) as z:
+            return cls(tuple(meta["ids"]), z["keys"], z["positions"], z["offsets"], int(meta["seed"]))
+
+
+def build_index(scores: Iterable, seed: int = SEED) -> Index:
+    """Index the melodies of `scores`: (piece_id, Score) pairs as `Corpus.scores()` yields, or bare scores
+    (then numbered "0", "1", ...)."""
+    if not 1 <= seed <= 4:
+        raise ConfigError(f"seed must be 1..4 tokens (4 x 16 bits fill a 64-bit key), not {seed}")
+    ids, keys, positions, lengths = [], [], [], []
+    at = 0
+    for i, item in enumerate(scores):
+        pid, score = item if isinstance(item, tuple) else (str(i), item)
+        tokens = melody_tokens(score)
+        k = seed_keys(tokens, seed)
+        ids.append(str(pid))
+        keys.append(k)
+        positions.append(at + np.arange(len(k), dtype=np.int64))
+        lengths.append(len(tokens))
+        at += len(tokens)
+    keys_all = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
+    pos_all = np.concatenate(positions) if positions else np.zeros(0, np.int64)
+    order = np.lexsort((pos_all, keys_all))
+    offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    return Index(tuple(ids), keys_all[order], pos_all[order], offsets, seed)
+
+
+def _matches(index: Index, key: np.uint64, skip: tuple[int, int] | None) -> np.ndarray:
+    lo, hi = np.searchsorted(index.keys, key, side="left"), np.searchsorted(index.keys, key, side="right")
+    g = index.positions[lo:hi]  # sorted: keys tie-break on position
+    return g[(g < skip[0]) | (g >= skip[1])] if skip else g
+
+
+def originality(score: Score, index: Index, n: int = NGRAM, exclude: str | None = None) -> dict:
+    """How much of a piece's melody is already in the indexed corpus, transposition-invariant.
+
+    Returns
+      longest_shared_run  notes of the longest melody fragment (same intervals and durations) shared
+                          with one corpus piece; a copy scores its own length. Runs shorter than
+                          seed + 1 = 5 notes are not searched and give 0.
+      longest_match_piece id of the corpus piece holding that run (None if no run).
+      ngram_overlap       share of the piece's n-token n-grams (n + 1 notes) found anywhere in the corpus:
+                          1.0 for a copy, near 0 for a new melody; NaN if the melody is shorter.
+      melody_notes        notes in the piece's melody.
+    `exclude` leaves one corpus piece out (to check a training piece against the rest).
+    """
+    if n < index.seed:
+        raise ConfigError(f"n must be at least the index's seed length {index.seed}, not {n}")
+    tokens = melody_tokens(score)
+    notes = len(tokens) + 1 if len(score.all_notes()) else 0
+    skip = None
+    if exclude is not None:
+        if exclude not in index.ids:
+            raise ConfigError(f"{exclude!r} is not in the index")
+        i = index.ids.index(exclude)
+        skip = (int(index.offsets[i]), int(index.offsets[i + 1]))
+    keys = seed_keys(tokens, index.seed)
+    best = np.zeros(len(keys), dtype=np.int64)  # longest run of matching seeds ending at each seed
+    best_at = np.full(len(keys), -1, dtype=np.int64)  # a corpus position where that run ends
+    prev_g, prev_run = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    for j, key in enumerate(keys):
+        g = _matches(index, key, skip)
+        run = np.ones(len(g), dtype=np.int64)
+        if len(prev_g) and len(g):  # extend runs whose previous seed matched one position earlier
+            k = np.clip(np.searchsorted(prev_g, g - 1), 0, len(prev_g) - 1)
+            hit = prev_g[k] == g - 1
+            run[hit] += prev_run[k[hit]]
+        if len(g):
+            a = int(run.argmax())
+            best[j], best_at[j] = run[a], g[a]
+        prev_g, prev_run = g, run
+    longest, piece = 0, None
+    if len(keys) and best.max() > 0:
+        j = int(best.argmax())
+        longest = int(best[j]) + index.seed  # seeds -> tokens -> notes: + (seed - 1) + 1
+        piece = index.ids[int(np.searchsorted(index.offsets, best_at[j], side="right")) - 1]
+    count = len(tokens) - n + 1  # n-grams in the query
+    if count <= 0:
+        overlap = math.nan
+    else:  # the n-gram at i is found iff a run of n - seed + 1 seeds ends at seed i + n - seed
+        overlap = float(np.mean(best[n - index.seed:][:count] >= n - index.seed + 1))
+    return {"longest_shared_run": longest if notes else math.nan, "longest_match_piece": piece,
+            "ngram_overlap": overlap if notes else math.nan, "melody_notes": notes}

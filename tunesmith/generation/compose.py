@@ -1,0 +1,274 @@
+"""Compose and continue pieces with a voice-grid model: conditioning prefix, constraints, sampling or beam search.
+
+The conditioning tokens the caller leaves open (style, key, meter, tempo) are drawn from the model itself,
+restricted to that token family, so an unconstrained piece starts like the pieces the model learned from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import torch
+
+from tunesmith.errors import ConfigError
+from tunesmith.generation.constraints import (
+    EndOnTonic,
+    Grammar,
+    Length,
+    MaxLeap,
+    Rules,
+    Scale,
+    VoiceRange,
+    Voices,
+    check_feasible,
+)
+from tunesmith.generation.generate import beam_search, generate, stream_tokens
+from tunesmith.representation.base import STYLES, TEMPO_BINS, Conditioning, tempo_bin
+from tunesmith.score.model import TPQ, Score, Tempo, Track
+from tunesmith.theory.pitch import PITCH_CLASS_NAMES, parse_pitch_class
+
+# comfortable ranges: SATB for four voices (a little wider than the textbook ones), a melody for one
+DEFAULT_RANGES = {
+    4: ((59, 81), (52, 74), (47, 69), (36, 62)),
+    1: ((55, 93),),
+}
+FAMILIES = ("Style", "Key", "Meter", "Tempo")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to compose. None leaves a choice to the model (conditioning) or to the default (constraints)."""
+
+    style: str | None = None
+    key: str | None = None  # "G major", "e minor", "Bb", "F#m"
+    meter: str | None = None  # "3/4"
+    tempo: float | None = None  # quarter notes per minute
+    bars: int = 8
+    seed: int = 0
+    temperature: float = 1.0
+    top_k: int = 0
+    top_p: float = 0.95
+    beams: int = 1
+    in_key: bool = True  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
+    max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
+    ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
+    voices: int | None = None  # how many voices play (default: all the model has)
+    end_on_tonic: bool = True
+    programs: tuple[int, ...] | None = None  # General MIDI program per track
+
+    def check(self) -> Request:
+        if not 1 <= self.bars <= 512:
+            raise ConfigError(f"bars must be in 1..512, got {self.bars}")
+        if self.temperature <= 0 or not 0 < self.top_p <= 1 or self.top_k < 0 or self.beams < 1:
+            raise ConfigError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, beams >= 1")
+        if self.tempo is not None and not 20 <= self.tempo <= 400:
+            raise ConfigError(f"tempo must be in 20..400 qpm, got {self.tempo}")
+        if self.style is not None and self.style not in STYLES:
+            raise ConfigError(f"unknown style {self.style!r}; valid: {', '.join(STYLES)}")
+        if self.programs is not None and not all(0 <= p <= 127 for p in self.programs):
+            raise ConfigError("programs are General MIDI numbers 0..127")
+        return self
+
+
+def parse_key(text: str) -> str:
+    """'G major', 'g', 'e minor', 'Em', 'F#m', 'Bb_major' -> the Key token value 'G_major' / 'E_minor'."""
+    s = text.strip().replace("_", " ")
+    name, _, mode = s.partition(" ")
+    mode = mode.strip().lower()
+    if not mode and name.endswith("m") and len(name) > 1:
+        name, mode = name[:-1], "minor"
+    mode = {"": "major", "maj": "major", "major": "major", "min": "minor", "minor": "minor"}.get(mode)
+    try:
+        pc = parse_pitch_class(name)
+    except ValueError:
+        pc = None
+    if pc is None or mode is None:
+        raise ConfigError(f"cannot read key {text!r}; write e.g. 'G major', 'E minor', 'F#m'")
+    return f"{PITCH_CLASS_NAMES[pc]}_{mode}"
+
+
+def meter_steps(meter: str, steps_per_quarter: int) -> tuple[int, int]:
+    """(steps per bar, steps per beat); compound meters (6/8, 9/8, 12/8) beat in dotted quarters."""
+    n, d = map(int, meter.split("/"))
+    bar = n * 4 * steps_per_quarter // d
+    beat = 3 * bar // n if d == 8 and n % 3 == 0 and n > 3 else 4 * steps_per_quarter // d
+    return bar, max(beat, 1)
+
+
+@torch.inference_mode()
+def complete_prefix(model, tokenizer, request: Request, primer: Conditioning | None = None) -> list[int]:
+    """BOS and one token per conditioning family: the requested one (or the primer's), else drawn from the model."""
+    vocab = tokenizer.vocab
+    given = {
+        "Style": request.style or (primer.style if primer else None),
+        "Key": parse_key(request.key) if request.key else (primer.key if primer else None),
+        "Meter": request.meter or (primer.meter if primer else None),
+        "Tempo": tempo_bin(request.tempo) if request.tempo else (primer.tempo if primer else None),
+    }
+    if given["Meter"] is not None and f"Meter_{given['Meter']}" not in vocab:
+        raise ConfigError(f"meter {given['Meter']} has no token; valid: "
+                          + ", ".join(n[6:] for n in vocab.names if n.startswith("Meter_")))
+    gen = torch.Generator().manual_seed(request.seed)
+    ids = [vocab["BOS"]]
+    for fam in FAMILIES:
+        if given[fam] is not None:
+            ids.append(vocab[f"{fam}_{given[fam]}"])
+            continue
+        logits, _ = model(torch.tensor([ids]))
+        allowed = torch.zeros(len(vocab), dtype=torch.bool)
+        allowed[vocab.ids(f"{fam}_")] = True
+        if fam == "Meter":
+            allowed[vocab["Meter_other"]] = False  # a piece needs a bar length
+        probs = logits[0, -1].float().masked_fill(~allowed, float("-inf")).softmax(-1)
+        ids.append(int(torch.multinomial(probs, 1, generator=gen)))
+    return ids
+
+
+def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch: int = 1) -> Rules:
+    """The constraints of a request as Rules over a voice grid of `steps` steps in total."""
+    voices = tokenizer.config["voices"]
+    spq = tokenizer.config["steps_per_quarter"]
+    tonic_name, mode = cond.key.split("_")
+    tonic = PITCH_CLASS_NAMES.index(tonic_name)
+    ranges = request.ranges or DEFAULT_RANGES.get(voices)
+    playing = request.voices or voices
+    if not 1 <= playing <= voices:
+        raise ConfigError(f"this model writes 1..{voices} voices, not {playing}")
+    cons = [Grammar(), Length(steps)]
+    if request.in_key:
+        cons.append(_KeyScale(tonic, mode))
+    if ranges:
+        cons.append(VoiceRange(list(ranges)))
+    if request.max_leap is not None:
+        cons.append(MaxLeap(request.max_leap))
+    if playing < voices:
+        cons.append(Voices(playing))
+    if request.end_on_tonic:
+        _, beat = meter_steps(cond.meter, spq)
+        cons.append(EndOnTonic(tonic, steps, beat, voices=tuple(sorted({0, playing - 1}))))
+    check_feasible(tokenizer, cons)
+    return Rules(tokenizer, batch, cons)
+
+
+class _KeyScale(Scale):
+    """The key's scale; a minor key allows the natural, harmonic and melodic forms (raised 6th and 7th)."""
+
+    def __init__(self, tonic: int, mode: str):
+        super().__init__(tonic, "major" if mode == "major" else "natural_minor")
+        if mode == "minor":
+            self.pcs = frozenset(self.pcs | {(tonic + 9) % 12, (tonic + 11) % 12})
+
+
+def _sample(model, tokenizer, prefix, rules, request, max_new):
+    eos = tokenizer.vocab["EOS"]
+    if request.beams > 1:
+        return beam_search(model, prefix, max_new, eos, request.beams, rules)
+    return generate(model, prefix, max_new, eos, rules, request.temperature, request.top_k, request.top_p,
+                    request.seed)[0]
+
+
+def finish(score: Score, request: Request, default_programs=None, drop_empty: bool = True) -> Score:
+    """Exact tempo and instruments on a decoded score; voices that never played are dropped."""
+    programs = request.programs or default_programs
+    if programs:
+        tracks = tuple(t.replace(program=int(programs[min(i, len(programs) - 1)])) for i, t in enumerate(score.tracks))
+        score = score.replace(tracks=tracks)
+    if request.tempo:
+        score = score.replace(tempos=(Tempo(0, float(request.tempo)),))
+    if drop_empty:
+        score = score.replace(tracks=tuple(t for t in score.tracks if len(t)) or score.tracks[:1])
+    return score
+
+
+def compose(model, tokenizer, request: Request = Request(), default_programs=None) -> tuple[Score, list[int]]:
+    """One piece: (score, token ids)."""
+    request.check()
+    prefix = complete_prefix(model, tokenizer, request)
+    cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
+    bar, _ = meter_steps(cond.meter, tokenizer.config["steps_per_quarter"])
+    steps = request.bars * bar
+    rules = rules_for(tokenizer, cond, request, steps)
+    ids = _sample(model, tokenizer, prefix, rules, request, steps * tokenizer.config["voices"] + 1)
+    return finish(tokenizer.decode(ids), request, default_programs), ids
+
+
+def continue_score(model, tokenizer, primer: Score, request: Request, default_programs=None) -> Score:
+    """The primer, unchanged, followed by `request.bars` new bars in the primer's key and meter (unless the
+    request overrides them). The new music starts at the first bar line after the primer ends."""
+    from tunesmith.data.tokenize import with_key
+
+    request.check()
+    primer = with_key(primer)
+    cond_primer = Conditioning.of(primer)
+    prefix = complete_prefix(model, tokenizer, request, cond_primer)
+    cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
+    spq = tokenizer.config["steps_per_quarter"]
+    bar, _ = meter_steps(cond.meter, spq)
+    grid = TPQ // spq
+    primer_steps = -(-primer.end // grid)
+    primer_steps = -(-primer_steps // bar) * bar  # up to the next bar line
+    body = tokenizer.encode(primer, Conditioning())[1:-1]  # without BOS/EOS
+    voices = tokenizer.config["voices"]
+    body = body + [tokenizer.rest_id] * (primer_steps * voices - len(body))
+    steps = primer_steps + request.bars * bar
+    rules = rules_for(tokenizer, cond, request, steps)
+    for t in body:
+        rules.advance(torch.tensor([t]))
+    ids = _sample(model, tokenizer, prefix + body, rules, request, request.bars * bar * voices + 1)
+    new = tokenizer.decode(ids)
+    start = primer_steps * grid
+    tracks = []
+    for i in range(max(len(primer.tracks), len(new.tracks))):
+        old = primer.tracks[i] if i < len(primer.tracks) else Track(program=new.tracks[i].program)
+        added = new.tracks[i].notes if i < len(new.tracks) else old.notes[:0]
+        added = added[added["start"] >= start]
+        tracks.append(old.replace(notes=np.concatenate([old.notes, added])))
+    return finish(primer.replace(tracks=tuple(tracks)), request, drop_empty=False)
+
+
+class StreamedNote(NamedTuple):
+    voice: int
+    pitch: int
+    start: int  # ticks
+    duration: int  # ticks
+
+
+def stream_notes(model, tokenizer, request: Request = Request()) -> Iterator[StreamedNote]:
+    """Compose and yield each note as soon as it is decided: when the token after it shows it has ended."""
+    request.check()
+    prefix = complete_prefix(model, tokenizer, request)
+    cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
+    spq = tokenizer.config["steps_per_quarter"]
+    bar, _ = meter_steps(cond.meter, spq)
+    steps = request.bars * bar
+    voices, grid = tokenizer.config["voices"], TPQ // spq
+    rules = rules_for(tokenizer, cond, request, steps)
+    sounding: list[list[int] | None] = [None] * voices  # [pitch, start step, steps]
+    position = 0
+    eos = tokenizer.vocab["EOS"]
+    for tok in stream_tokens(model, prefix, steps * voices + 1, eos, rules, request.temperature, request.top_k,
+                             request.top_p, request.seed):
+        t = int(tok[0])
+        if t == eos:
+            break
+        v, step = position % voices, position // voices
+        position += 1
+        if t == tokenizer.hold_id and sounding[v] is not None:
+            sounding[v][2] += 1
+            continue
+        if sounding[v] is not None:
+            p, s, n = sounding[v]
+            yield StreamedNote(v, p, s * grid, n * grid)
+            sounding[v] = None
+        if t != tokenizer.rest_id and t != tokenizer.hold_id:
+            sounding[v] = [int(tokenizer.vocab.name(t).split("_")[1]), step, 1]
+    for v, note in enumerate(sounding):
+        if note is not None:
+            yield StreamedNote(v, note[0], note[1] * grid, note[2] * grid)
+
+
+__all__ = ["DEFAULT_RANGES", "TEMPO_BINS", "Request", "StreamedNote", "compose", "continue_score",
+           "meter_steps", "parse_key", "rules_for", "stream_notes"]

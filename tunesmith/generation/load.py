@@ -1,0 +1,62 @@
+"""Find and load a model for generation: a shipped model by name, or any checkpoint folder."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tunesmith.errors import TunesmithError
+
+SHIPPED = Path(__file__).resolve().parent.parent / "shipped"
+DEFAULT = "chorales"  # what `tunesmith compose` uses with no --model
+# instruments when neither the request nor the checkpoint names any: voices of a chorale sing (Choir Aahs),
+# a folk melody is played on a fiddle (Violin)
+FALLBACK_PROGRAMS = {"voicegrid-4": (52, 52, 52, 52), "voicegrid-1": (40,)}
+
+
+@dataclass
+class Loaded:
+    name: str
+    path: Path
+    model: object
+    tokenizer: object
+    config: dict
+    default_programs: tuple[int, ...] | None
+    load_seconds: float
+
+
+def shipped_models() -> list[Path]:
+    return sorted(p for p in SHIPPED.glob("*") if (p / "config.json").is_file())
+
+
+def resolve(ref: str) -> Path:
+    """'default', a shipped model's name, or a checkpoint folder (a run folder: its newest checkpoint)."""
+    from tunesmith.training.checkpoint import latest
+
+    name = DEFAULT if ref == "default" else ref
+    if (SHIPPED / name / "config.json").is_file():
+        return SHIPPED / name
+    path = Path(ref).expanduser()
+    if path.is_dir():
+        return latest(path)
+    names = ", ".join(p.name for p in shipped_models()) or "none shipped"
+    raise TunesmithError(f"no model {ref!r}: give a shipped model ({names}) or a checkpoint folder")
+
+
+def load(ref: str = "default") -> Loaded:
+    """Load a model and its tokenizer; safetensors and JSON only."""
+    from tunesmith.representation.base import Tokenizer
+    from tunesmith.training.checkpoint import load_model
+
+    t0 = time.perf_counter()
+    path = resolve(ref)
+    model, tok_dict, config = load_model(path)
+    tok = Tokenizer.from_dict(tok_dict)
+    if tok.name != "voicegrid":
+        raise TunesmithError(f"{path}: composing needs a voicegrid model, this one is {tok.name}")
+    programs = config.get("compose", {}).get("programs")
+    if programs is None:
+        programs = FALLBACK_PROGRAMS.get(f"voicegrid-{tok.config['voices']}")
+    return Loaded(path.name, path, model, tok, config, tuple(programs) if programs else None,
+                  time.perf_counter() - t0)
