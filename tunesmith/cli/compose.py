@@ -82,7 +82,8 @@ def run_compose(args) -> int:
 
         print("voice  pitch  start(beats)  length(beats)", flush=True)
         for n in stream_notes(loaded.model, loaded.tokenizer, req):
-            print(f"{n.voice:>5}  {pitch_name(n.pitch):>5}  {n.start / 480:>12.2f}  {n.duration / 480:>13.2f}", flush=True)
+            beats = f"{n.start / 480:>12.2f}  {n.duration / 480:>13.2f}"
+            print(f"{n.voice:>5}  {pitch_name(n.pitch):>5}  {beats}", flush=True)
         return 0
     from tunesmith.generation.job import compose_files
 
