@@ -20,7 +20,7 @@ import numpy as np
 from tunesmith.errors import TunesmithError
 from tunesmith.score.model import NOTE_DTYPE, KeySignature, Metadata, Score, Tempo, TimeSignature, Track
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: records carry the split group
 
 
 def cache_root() -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tunesmith.data.cache import Corpus, corpus_dir, piece_record, save_corpus
 from tunesmith.data.corpora import CORPORA, CorpusSpec, resolve, work_units
-from tunesmith.data.splits import SPLITS, split_of
+from tunesmith.data.splits import SPLITS, group_of, split_of
 from tunesmith.errors import ScoreError, TunesmithError
 from tunesmith.score.model import Metadata, Score
 
@@ -99,7 +99,8 @@ def build(name: str, spec_title: str, units, style_of, license: str, citation: s
                       collection=name, style=style_of(Path(path)), license=license, source=pid)
         score = score.replace(metadata=md)
         key, meter = _key_and_meter(score)
-        records.append(piece_record(pid, score, split_of(pid), key, meter))
+        group = group_of(pid, score)
+        records.append({**piece_record(pid, score, split_of(group), key, meter), "group": group})
         scores.append(score)
     seconds = time.perf_counter() - t0
     info = {"name": name, "title": spec_title, "source": source, "license": license, "citation": citation,
@@ -161,8 +162,9 @@ def card_text(info: dict, records: list[dict], failures: list[dict]) -> str:
         lines.append(f"- Citation: {info['citation']}")
     lines += [
         f"- Pieces: {len(records)} parsed, {len(failures)} failed, of {info['units']} ({notes} notes)",
-        f"- Parse time: {info['parse_seconds']} s", "- Splits: by a hash of the piece id (80/10/10), "
-        "made before any augmentation", "",
+        f"- Parse time: {info['parse_seconds']} s",
+        "- Splits: 80/10/10 by a hash of each piece's group (its first voice's opening intervals, so settings "
+        "of one tune share a split), made before any augmentation", "",
         "| style | " + " | ".join(SPLITS) + " | total |", "|---" * (len(SPLITS) + 2) + "|",
     ]
     for s in styles:
