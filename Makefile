@@ -7,7 +7,7 @@ STAMP := .venv/.installed
 .PHONY: demo test setup lint bench
 
 demo: $(STAMP)
-	$(BIN)/tunesmith data prepare --corpus chorales
+	$(BIN)/tunesmith compose --out out
 
 test: $(STAMP)
 	$(BIN)/ruff check tunesmith tests bench

@@ -1,0 +1,143 @@
+"""Train the LSTM and the Transformer on one corpus for the same wall-clock budget, compare their validation
+NLL per token, and ship the better one (weights + config + card) to tunesmith/shipped/<corpus>/.
+
+    python scripts/ship_models.py chorales --minutes 8
+    python scripts/ship_models.py folk --minutes 8
+
+Steps are fixed from a short throughput measurement, so that the schedule is a function of the step and
+the run is reproducible from the exact `tunesmith train` command recorded in the card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = {  # corpus -> (prepare, tokenize) arguments
+    "chorales": (["--corpus", "chorales"], ["--corpus", "chorales", "--representation", "voicegrid"]),
+    "folk": (["--corpus", "folk"], ["--corpus", "folk", "--representation", "voicegrid", "--param", "voices=1",
+                                    "--transpose=-2:2"]),
+}
+FAMILIES = ("lstm", "transformer")
+PROGRAMS = {"chorales": [52, 52, 52, 52], "folk": [40]}
+
+
+def tunesmith(*args) -> None:
+    subprocess.run([sys.executable, "-m", "tunesmith", *args], check=True)
+
+
+def seconds_per_step(preset: str, steps: int = 12) -> float:
+    """Time `steps` training steps of a preset (after 3 warm-up steps) in a throw-away run."""
+    from tunesmith.training import load_preset, train
+
+    tmp = ROOT / "runs" / f".timing-{preset}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    sets = ["train.eval_every=100000", "train.checkpoint_every=100000", "train.warmup_steps=1"]
+    train(load_preset(preset, [*sets, "train.max_steps=3"]), out=tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
+    t0 = time.perf_counter()
+    train(load_preset(preset, [*sets, f"train.max_steps={steps}"]), out=tmp)
+    dt = (time.perf_counter() - t0) / steps
+    shutil.rmtree(tmp, ignore_errors=True)
+    return dt
+
+
+def full_valid_nll(folder: Path) -> tuple[float, int]:
+    """Validation NLL per token (nats) of a checkpoint over the whole valid split, and the token count."""
+    import torch
+
+    from tunesmith.data.arrays import TokenArrays
+    from tunesmith.training.checkpoint import load_model, read_config
+    from tunesmith.training.data import evaluate
+
+    model, _, config = load_model(folder)
+    arrays = TokenArrays.load(read_config(folder)["data"]["folder"])
+    valid = arrays.split("valid")
+    with torch.inference_mode():
+        nll = evaluate(model, valid, config["run"]["train"]["block_size"], 16)
+    return float(nll), int(valid.size)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", choices=sorted(DATA))
+    ap.add_argument("--minutes", type=float, default=8.0, help="training budget per model (wall clock)")
+    args = ap.parse_args()
+
+    prep, tok = DATA[args.corpus]
+    tunesmith("data", "prepare", *prep)
+    tunesmith("data", "tokenize", *tok)
+
+    rows = []
+    for fam in FAMILIES:
+        preset = f"{args.corpus}-{fam}"
+        sps = seconds_per_step(preset)
+        steps = max(50, int(args.minutes * 60 / sps))
+        out = ROOT / "runs" / preset
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = ["train", "--preset", preset, "--set", f"train.max_steps={steps}", "--out", f"runs/{preset}"]
+        t0 = time.perf_counter()
+        tunesmith(*cmd)
+        wall = time.perf_counter() - t0
+        nll, tokens = full_valid_nll(out / "best")
+        config = json.loads((out / "best" / "config.json").read_text())
+        rows.append({"family": fam, "preset": preset, "steps": steps, "best_step": config["step"],
+                     "wall_minutes": round(wall / 60, 2), "valid_nll": nll, "valid_tokens": tokens,
+                     "unigram_nll": config["metrics"].get("unigram_nll"), "params": config.get("params"),
+                     "command": "tunesmith " + " ".join(cmd)})
+        print(json.dumps(rows[-1]), flush=True)
+
+    best = min(rows, key=lambda r: r["valid_nll"] if math.isfinite(r["valid_nll"]) else math.inf)
+    ship(args.corpus, best, rows, args.minutes)
+
+
+def ship(corpus: str, best: dict, rows: list[dict], minutes: float) -> None:
+    from tunesmith.training.checkpoint import CARD, CONFIG, ship as copy_checkpoint
+
+    dest = ROOT / "tunesmith" / "shipped" / corpus
+    copy_checkpoint(ROOT / "runs" / best["preset"] / "best", dest, corpus)
+    config = json.loads((dest / CONFIG).read_text())
+    config["compose"] = {"programs": PROGRAMS[corpus]}
+    config["metrics"]["valid_nll_full"] = best["valid_nll"]
+    (dest / CONFIG).write_text(json.dumps(config, indent=1))
+    prep, tok = DATA[corpus]
+    table = "\n".join(
+        f"| {r['family']} | {r['params']:,} | {r['steps']} | {r['best_step']} | {r['wall_minutes']} | "
+        f"{r['valid_nll']:.4f} | {r['unigram_nll']:.4f} |" for r in rows)
+    card = (dest / CARD).read_text()
+    card += f"""
+## How it was chosen
+
+The LSTM and the Transformer were trained on the same data for the same wall-clock budget (~{minutes:g} minutes
+each, steps fixed from a throughput measurement) on a 2-core CPU ({datetime.date.today()}); the one with the
+lower validation NLL per token over the whole valid split ({best['valid_tokens']:,} tokens) ships.
+
+| family | parameters | steps | best step | wall minutes | valid NLL (nats/token) | unigram NLL |
+|---|---|---|---|---|---|---|
+{table}
+
+Shipped: **{best['family']}**, validation NLL {best['valid_nll']:.4f} nats/token.
+
+## Reproduce
+
+One command: `python scripts/ship_models.py {corpus} --minutes {minutes:g}` (prepares and tokenizes the data,
+trains both, ships the better). The shipped run alone:
+
+    tunesmith data prepare {' '.join(prep)}
+    tunesmith data tokenize {' '.join(tok)}
+    {best['command']}
+"""
+    (dest / CARD).write_text(card)
+    print(card)
+
+
+if __name__ == "__main__":
+    main()
