@@ -34,20 +34,21 @@ def tunesmith(*args) -> None:
     subprocess.run([sys.executable, "-m", "tunesmith", *args], check=True)
 
 
-def seconds_per_step(preset: str, steps: int = 12) -> float:
-    """Time `steps` training steps of a preset (after 3 warm-up steps) in a throw-away run."""
+def seconds_per_step(preset: str, steps: int = 15) -> float:
+    """Seconds per training step of a preset: the difference between a run of 3 and a run of 3 + `steps`
+    steps, so that start-up and the final evaluation and checkpoint cancel out."""
     from tunesmith.training import load_preset, train
 
     tmp = ROOT / "runs" / f".timing-{preset}"
-    shutil.rmtree(tmp, ignore_errors=True)
     sets = ["train.eval_every=100000", "train.checkpoint_every=100000", "train.warmup_steps=1"]
-    train(load_preset(preset, [*sets, "train.max_steps=3"]), out=tmp)
+    times = []
+    for n in (3, 3 + steps):
+        shutil.rmtree(tmp, ignore_errors=True)
+        t0 = time.perf_counter()
+        train(load_preset(preset, [*sets, f"train.max_steps={n}"]), out=tmp)
+        times.append(time.perf_counter() - t0)
     shutil.rmtree(tmp, ignore_errors=True)
-    t0 = time.perf_counter()
-    train(load_preset(preset, [*sets, f"train.max_steps={steps}"]), out=tmp)
-    dt = (time.perf_counter() - t0) / steps
-    shutil.rmtree(tmp, ignore_errors=True)
-    return dt
+    return (times[1] - times[0]) / steps
 
 
 def full_valid_nll(folder: Path) -> tuple[float, int]:
@@ -100,7 +101,8 @@ def main() -> None:
 
 
 def ship(corpus: str, best: dict, rows: list[dict], minutes: float) -> None:
-    from tunesmith.training.checkpoint import CARD, CONFIG, ship as copy_checkpoint
+    from tunesmith.training.checkpoint import CARD, CONFIG
+    from tunesmith.training.checkpoint import ship as copy_checkpoint
 
     dest = ROOT / "tunesmith" / "shipped" / corpus
     copy_checkpoint(ROOT / "runs" / best["preset"] / "best", dest, corpus)

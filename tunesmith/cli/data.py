@@ -36,7 +36,8 @@ def register(sub) -> None:
     tp.add_argument("--representation", required=True, help="remi, frame or voicegrid")
     tp.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                     help="tokenizer setting, repeatable, e.g. --param voices=1 --param steps_per_quarter=4")
-    tp.add_argument("--transpose", default="-5:6", help="train-split transpositions LOW:HIGH, written --transpose=-2:2 (default -5:6)")
+    tp.add_argument("--transpose", default="-5:6",
+                    help="train-split transpositions LOW:HIGH, written --transpose=-2:2 (default -5:6)")
     tp.add_argument("--limit", type=int, help="use the corpora prepared with this --limit")
     tp.add_argument("--out", help="output folder (default: <cache>/tokens/<corpus>-<representation>)")
     tp.add_argument("--workers", type=int)

@@ -50,11 +50,11 @@ def run(args) -> int:
 
     from tunesmith.training.trainer import train
 
-    s = train(run_config, out, resume=resume, progress=not args.no_progress)
+    r = train(run_config, out, resume=resume, progress=not args.no_progress)
     if int(__import__("os").environ.get("RANK", 0)) == 0:
-        print(f"step {s['step']}: valid NLL {s['valid_nll']:.4f} (best {s['best_valid_nll']:.4f}), "
-              f"unigram baseline {s['unigram_nll']:.4f} nats/token{', stopped early' if s['stopped_early'] else ''}")
-        print(f"checkpoints in {s['out']}")
+        print(f"step {r.step}: valid NLL {r.valid_nll:.4f} (best {r.best_valid_nll:.4f}), unigram baseline "
+              f"{r.unigram_nll:.4f} nats/token{', stopped early' if r.stopped_early else ''}")
+        print(f"checkpoints in {r.out} (best model: {r.out / 'best'})")
     return 0
 
 

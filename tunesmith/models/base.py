@@ -1,0 +1,80 @@
+"""The one contract every autoregressive sequence model follows, so that one `generate()` serves them all.
+
+    logits, loss = model(ids, targets)                  # training and scoring: ids (B, T) -> logits (B, T, V)
+    state = model.init_state(batch_size)                # empty recurrent state or key/value cache
+    logits, state = model.forward_incremental(ids, state)   # a chunk (B, t) continuing from `state`
+
+`forward_incremental` over a prompt and then one token at a time gives the same logits as `forward` over
+the whole sequence (tested to 1e-5 in fp32). A state is a plain dict of tensors, each with the batch on
+dim 0, so that generic code can clone it or reorder the batch (beam search) without knowing the model:
+see `select_state`. Conditioning (style, key, meter, tempo) needs no special input: it is the tokens the
+tokenizers put right after BOS, so every model is conditioned by its prefix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+State = dict[str, torch.Tensor]
+
+
+class SequenceModel(nn.Module):
+    """Base of every autoregressive model: subclasses implement `logits`, `init_state`, `forward_incremental`."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+
+    def logits(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids (B, T) int64 -> logits (B, T, V), each position seeing only itself and the past."""
+        raise NotImplementedError
+
+    def forward(self, ids: torch.Tensor, targets: torch.Tensor | None = None):
+        """(logits (B, T, V), mean cross-entropy over targets or None); targets < 0 are ignored."""
+        logits = self.logits(ids)
+        if targets is None:
+            return logits, None
+        loss = F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=-1)
+        return logits, loss
+
+    def init_state(self, batch_size: int, device=None) -> State:
+        raise NotImplementedError
+
+    def forward_incremental(self, ids: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
+        """Continue from `state` with a chunk ids (B, t): (logits (B, t, V), new state). Never mutates `state`."""
+        raise NotImplementedError
+
+    def step(self, ids_t: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
+        """One token per sequence: ids_t (B,) -> (logits (B, V), new state)."""
+        logits, state = self.forward_incremental(ids_t[:, None], state)
+        return logits[:, -1], state
+
+    def num_params(self, embedding: bool = True) -> int:
+        """Number of distinct parameters (tied weights counted once); without the input embedding if asked."""
+        seen = {p.data_ptr(): p.numel() for p in self.parameters()}
+        n = sum(seen.values())
+        if not embedding:
+            emb = self.get_submodule("embed").weight
+            if not self.config.tie_embeddings:  # a tied table is also the output layer: it does matmul work
+                n -= emb.numel()
+        return n
+
+    def flops_per_token(self, context: int) -> float:
+        """Training FLOPs per token (forward + backward = 3x forward, 2 per multiply-add): 6 * matmul params,
+        plus what attention adds in the subclasses. The input embedding is a lookup, not a matmul."""
+        return 6.0 * self.num_params(embedding=False)
+
+    def config_dict(self) -> dict:
+        return dataclasses.asdict(self.config)
+
+
+def select_state(state: State, index: torch.Tensor) -> State:
+    """The state of the sequences `index` (a (B',) long tensor): reorder or grow the batch, e.g. for beams."""
+    return {k: v.index_select(0, index) for k, v in state.items()}

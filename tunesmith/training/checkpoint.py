@@ -1,0 +1,148 @@
+"""Checkpoints are folders that describe themselves, and loading one never unpickles anything:
+
+    model.safetensors     the weights
+    config.json           model name and config, tokenizer, vocabulary, run config, data provenance,
+                          metrics, step, and the trainer's own counters
+    training.safetensors  (training checkpoints only) optimizer moments, random states, data position
+    MODEL_CARD.md         (shipped models only)
+
+A folder is written under a temporary name and renamed when complete, so a killed run never leaves half
+a checkpoint behind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from pathlib import Path
+
+from tunesmith.errors import TunesmithError
+
+FORMAT = "tunesmith.checkpoint/1"
+WEIGHTS, CONFIG, TRAINING, CARD = "model.safetensors", "config.json", "training.safetensors", "MODEL_CARD.md"
+
+
+def save(folder, model, config: dict, training: dict | None = None) -> Path:
+    """Write `model`'s weights, `config` (JSON-able) and optional training tensors to `folder`, atomically."""
+    from safetensors.torch import save_file, save_model
+
+    folder = Path(folder)
+    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    save_model(model, str(tmp / WEIGHTS))  # drops the tied copy of shared weights
+    (tmp / CONFIG).write_text(json.dumps(finite({"format": FORMAT, **config}), indent=1, allow_nan=False))
+    if training is not None:
+        save_file({k: v.detach().contiguous().cpu() for k, v in training.items()}, str(tmp / TRAINING))
+    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def finite(x):
+    """`x` with every NaN or infinity replaced by None, so that the JSON is strict."""
+    if isinstance(x, dict):
+        return {k: finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [finite(v) for v in x]
+    return None if isinstance(x, float) and not math.isfinite(x) else x
+
+
+def read_config(folder) -> dict:
+    path = Path(folder) / CONFIG
+    if not path.is_file():
+        raise TunesmithError(f"{folder}: not a checkpoint (no {CONFIG})")
+    config = json.loads(path.read_text())
+    if config.get("format") != FORMAT:
+        raise TunesmithError(f"{folder}: unknown checkpoint format {config.get('format')!r}, expected {FORMAT}")
+    return config
+
+
+def load_model(folder, device="cpu"):
+    """(model in eval mode, tokenizer dict, config dict) from a checkpoint folder: safetensors and JSON only."""
+    from safetensors.torch import load_model as load_weights
+
+    from tunesmith.models import build_model
+
+    config = read_config(folder)
+    model = build_model(config["model"]["name"], **config["model"]["config"])
+    missing, unexpected = load_weights(model, str(Path(folder) / WEIGHTS), strict=False, device=str(device))
+    if missing or unexpected:
+        raise TunesmithError(f"{folder}: weights do not fit the model (missing {missing}, unexpected {unexpected})")
+    return model.to(device).eval(), config["tokenizer"], config
+
+
+def load_training(folder) -> dict:
+    """The training tensors of a checkpoint (optimizer moments, random states, data position)."""
+    from safetensors.torch import load_file
+
+    path = Path(folder) / TRAINING
+    if not path.is_file():
+        raise TunesmithError(f"{folder}: no {TRAINING}; a shipped model cannot resume training")
+    return load_file(str(path))
+
+
+def latest(run_dir) -> Path:
+    """`run_dir` itself if it is a checkpoint, else its newest checkpoints/step-* folder."""
+    run_dir = Path(run_dir)
+    if (run_dir / CONFIG).is_file():
+        return run_dir
+    steps = sorted((run_dir / "checkpoints").glob("step-*"))
+    steps = [s for s in steps if (s / CONFIG).is_file()]
+    if not steps:
+        raise TunesmithError(f"{run_dir}: no checkpoint found")
+    return steps[-1]
+
+
+def shipped(root=None) -> list[tuple[Path, dict, str]]:
+    """(folder, config, card text) of every shipped model under tunesmith/shipped/ (or `root`)."""
+    root = Path(root) if root else Path(__file__).resolve().parent.parent / "shipped"
+    out = []
+    for folder in sorted(root.glob("*/")):
+        if (folder / CONFIG).is_file() and (folder / WEIGHTS).is_file():
+            card = (folder / CARD).read_text() if (folder / CARD).is_file() else ""
+            out.append((folder, read_config(folder), card))
+    return out
+
+
+def model_card(config: dict, name: str) -> str:
+    """A model card written from what the checkpoint knows about itself."""
+    m, run, data, metrics = config["model"], config["run"], config.get("data", {}), config.get("metrics", {})
+    fields = ", ".join(f"{k}={v}" for k, v in m["config"].items())
+    source = data.get("source") or {}
+    return f"""# {name}
+
+- **model**: `{m["name"]}` ({run["model"]["size"]}), {config.get("params", 0):,} parameters; {fields}
+- **representation**: `{config["tokenizer"].get("name")}` ({len(config.get("vocab", []))} tokens)
+- **data**: `{run["data"]}`, {data.get("tokens", {}).get("train", "?")} training tokens; source: {json.dumps(source)}
+- **training**: {config["step"]} steps of {run["train"]["batch_size"]} x {run["train"]["block_size"]} tokens
+- **validation NLL**: {_num(metrics.get("valid_nll")):.4f} nats/token (unigram baseline \
+{_num(metrics.get("unigram_nll")):.4f})
+
+Conditioning (style, key, meter, tempo) is given by the tokens after BOS. Load with
+`tunesmith.training.checkpoint.load_model(path)`; the weights are safetensors, the rest JSON.
+"""
+
+
+def _num(x) -> float:
+    return math.nan if x is None else float(x)
+
+
+def ship(src, dest, name: str | None = None) -> Path:
+    """Copy a checkpoint's weights and config (not its training state) to `dest` with a model card."""
+    src, dest = Path(src), Path(dest)
+    config = read_config(src)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    shutil.copy2(src / WEIGHTS, tmp / WEIGHTS)
+    shutil.copy2(src / CONFIG, tmp / CONFIG)
+    (tmp / CARD).write_text(model_card(config, name or dest.name))
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    return dest

@@ -1,0 +1,232 @@
+"""The one trainer: AdamW, warmup + cosine schedule, gradient clipping, mixed precision, periodic evaluation,
+early stopping, checkpoints, exact resume and data parallelism. Losses live with the models.
+
+    from tunesmith.training import load_preset, train
+    result = train(load_preset("chorales-lstm", ["train.max_steps=2000"]), out="runs/lstm")
+    result.model, result.valid_nll, result.unigram_nll      # the trained model, nats/token
+
+Exact resume: a checkpoint holds the weights, the optimizer moments, the step (the schedule is a function of
+it), every rank's random state and the data sampler's generator, so that a run killed and resumed takes
+the same steps as one never interrupted (the logged training loss too, when checkpoint_every is a multiple of
+log_every: it is averaged over each logging interval).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import math
+import shutil
+import time
+from pathlib import Path
+
+import torch
+
+from tunesmith.data.arrays import TokenArrays
+from tunesmith.errors import ConfigError, TunesmithError
+from tunesmith.models import MODELS
+from tunesmith.training import checkpoint, distributed
+from tunesmith.training.config import RunConfig
+from tunesmith.training.data import Windows, nll_sum, resolve_data, unigram_nll
+from tunesmith.training.metrics import MetricsLog
+from tunesmith.training.schedule import lr_at
+
+log = logging.getLogger(__name__)
+
+
+def native_bf16_cpu() -> bool:
+    """Whether this CPU multiplies bf16 natively (AMX or AVX512-BF16); without, bf16 is emulated and slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def use_bf16(precision: str, device: torch.device) -> bool:
+    """bf16 autocast for "bf16"; for "auto", only where measured faster than fp32 (see bench/train.py)."""
+    if precision not in ("auto", "fp32", "bf16"):
+        raise ConfigError(f"unknown precision {precision!r}; valid: auto, fp32, bf16")
+    if precision == "bf16" and device.type == "cpu" and not native_bf16_cpu():
+        log.warning("bf16 on this CPU is emulated (no AMX or AVX512-BF16): far slower than fp32, and oneDNN "
+                    "has no bf16 LSTM here")
+    if precision != "auto":
+        return precision == "bf16"
+    return torch.cuda.is_bf16_supported() if device.type == "cuda" else native_bf16_cpu()
+
+
+def make_optimizer(model, t) -> torch.optim.AdamW:
+    """AdamW; matrices decay, biases, norms and gains do not."""
+    params = list(dict.fromkeys(model.parameters()))  # tied weights once
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": t.weight_decay},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    # fused: one kernel per parameter instead of a dozen elementwise passes (measured faster on CPU too)
+    return torch.optim.AdamW(groups, lr=t.lr, betas=t.betas, fused=True)
+
+
+def provenance(arrays: TokenArrays) -> dict:
+    meta = arrays.meta
+    return {"folder": str(arrays.folder),
+            "meta_sha256": hashlib.sha256((arrays.folder / "meta.json").read_bytes()).hexdigest(),
+            "tokens": {s: meta["splits"][s]["tokens"] for s in arrays.splits},
+            "source": meta.get("source", {}), "augmentation": meta.get("augmentation", {})}
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """What a run ends with: the trained model (this rank's copy) and its final metrics (nats/token)."""
+
+    model: torch.nn.Module
+    step: int
+    valid_nll: float
+    best_valid_nll: float
+    unigram_nll: float
+    stopped_early: bool
+    out: Path
+
+
+def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
+    """Train `run`, writing checkpoints and metrics to `out`; continue from checkpoint `resume` if given."""
+    t, out = run.train, Path(out)
+    d = distributed.setup(t.device)
+    arrays = TokenArrays.load(resolve_data(run.data))
+    train_ids, valid_ids = arrays.split("train"), arrays.split("valid")
+    if t.eval_tokens:
+        valid_ids = valid_ids[: t.eval_tokens + 1]
+    cfg = dataclasses.replace(run.model_config, vocab_size=arrays.vocab_size)
+    if hasattr(cfg, "block_size"):  # the Transformer's context is the training window
+        cfg = dataclasses.replace(cfg, block_size=t.block_size)
+    run = dataclasses.replace(run, model_config=cfg)
+
+    torch.manual_seed(t.seed)  # same initial weights on every rank
+    model = MODELS[run.model][1](cfg).to(d.device)
+    opt = make_optimizer(model, t)
+    windows = Windows(train_ids, t.block_size, t.batch_size, t.seed, d.rank, d.world)
+    torch.manual_seed(t.seed + d.rank)  # dropout differs across ranks
+    counters = {"step": 0, "best": math.inf, "bad_evals": 0, "valid_nll": math.nan, "world": d.world}
+    if resume is not None:
+        counters = restore(resume, model, opt, windows, d)
+    bf16 = use_bf16(t.precision, d.device)
+    amp = lambda: torch.autocast(d.device.type, dtype=torch.bfloat16, enabled=bf16)  # noqa: E731
+    net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
+    if t.compile:
+        net = torch.compile(net)
+    unigram = unigram_nll(train_ids, valid_ids, arrays.vocab_size)
+    metrics = None
+    if d.main:
+        out.mkdir(parents=True, exist_ok=True)
+        metrics = MetricsLog(out, counters["step"] if resume is not None else None)
+        log.info("%s: %s parameters, %s, %d rank(s), %s", run.model, f"{model.num_params():,}",
+                 "bf16" if bf16 else "fp32", d.world, d.device)
+
+    def save(folder, with_training: bool):
+        rng = distributed.gather(d, torch.get_rng_state())  # every rank's dropout stream
+        if not d.main:
+            return
+        config = {"step": counters["step"], "model": {"name": run.model, "config": dataclasses.asdict(cfg)},
+                  "params": model.num_params(), "tokenizer": arrays.meta["representation"],
+                  "vocab": arrays.meta["vocab"], "run": run.to_dict(), "data": provenance(arrays),
+                  "metrics": {"valid_nll": counters["valid_nll"], "best_valid_nll": counters["best"],
+                              "unigram_nll": unigram},
+                  "trainer": counters}
+        training = None
+        if with_training:
+            training = {f"rng.torch.{r}": s for r, s in enumerate(rng)} | {"rng.data": windows.get_state()}
+            for i, state in opt.state_dict()["state"].items():
+                training |= {f"optim.{i}.{k}": v for k, v in state.items()}
+        checkpoint.save(folder, model, config, training)
+
+    step, stop = counters["step"], False
+    tokens_per_step = t.batch_size * t.block_size
+    loss_sum, loss_n, tic, paused = torch.zeros((), device=d.device), 0, time.perf_counter(), 0.0
+    from tqdm import tqdm
+
+    bar = tqdm(total=t.max_steps, initial=step, disable=not (progress and d.main), unit="step", dynamic_ncols=True)
+    net.train()
+    while step < t.max_steps and not stop:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, t.lr, t.warmup_steps, t.max_steps, t.min_lr_ratio, t.schedule)
+        x, y = (a.to(d.device, non_blocking=True) for a in windows.next())
+        with amp():
+            _, loss = net(x, y)
+        loss.backward()
+        if t.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        step += 1
+        counters["step"] = step
+        loss_sum += loss.detach()
+        loss_n += 1
+        bar.update(1)
+        last = step == t.max_steps
+        if step % t.log_every == 0 or last:
+            mean = float(distributed.all_sum(d, loss_sum)) / (loss_n * d.world)  # global batch mean
+            elapsed = time.perf_counter() - tic - paused
+            speed = loss_n * tokens_per_step / max(elapsed, 1e-9)
+            if d.main:
+                metrics.log(step, **{"train/loss": mean, "train/lr": opt.param_groups[0]["lr"],
+                                     "train/tokens_per_s": speed})
+            bar.set_postfix(loss=f"{mean:.3f}", tok_s=f"{speed:,.0f}", val=f"{counters['valid_nll']:.3f}")
+            loss_sum.zero_()
+            loss_n, tic, paused = 0, time.perf_counter(), 0.0
+        if step % t.eval_every == 0 or last:
+            t0 = time.perf_counter()
+            total, count = nll_sum(model, valid_ids, t.block_size, max(1, t.batch_size // d.world), d.device,
+                                    amp, d.rank, d.world)
+            total, count = distributed.all_sum(d, torch.tensor([total, float(count)], dtype=torch.float64))
+            counters["valid_nll"] = val = float(total / count)
+            improved = val < counters["best"]
+            counters["best"] = min(val, counters["best"])
+            counters["bad_evals"] = 0 if improved else counters["bad_evals"] + 1
+            stop = t.patience > 0 and counters["bad_evals"] >= t.patience
+            if d.main:
+                metrics.log(step, **{"valid/nll": val, "valid/unigram_nll": unigram})
+                log.info("step %d: valid NLL %.4f (unigram %.4f)%s", step, val, unigram, " best" if improved else "")
+            if improved:
+                save(out / "best", with_training=False)
+            paused += time.perf_counter() - t0
+        if step % t.checkpoint_every == 0 or last or stop:
+            t0 = time.perf_counter()
+            save(out / "checkpoints" / f"step-{step:07d}", with_training=True)
+            if d.main:
+                for old in sorted((out / "checkpoints").glob("step-*"))[: -max(1, t.keep_checkpoints)]:
+                    shutil.rmtree(old, ignore_errors=True)
+            paused += time.perf_counter() - t0
+    bar.close()
+    if stop and d.main:
+        log.info("early stop at step %d: no better validation loss in %d evaluations", step, t.patience)
+    if d.main:
+        metrics.plot()
+        metrics.close()
+    distributed.barrier(d)
+    distributed.teardown(d)
+    return Result(model, step, counters["valid_nll"], counters["best"], unigram, stop, out)
+
+
+def restore(folder, model, opt, windows: Windows, d: distributed.Dist) -> dict:
+    """Load weights, optimizer moments, random states and data position from a training checkpoint."""
+    from safetensors.torch import load_model
+
+    config = checkpoint.read_config(folder)
+    missing, unexpected = load_model(model, str(Path(folder) / checkpoint.WEIGHTS), strict=False, device=str(d.device))
+    if missing or unexpected:
+        raise TunesmithError(f"{folder}: its weights do not fit this run's model (missing {missing}, unexpected "
+                             f"{unexpected}); resume without --preset to use the checkpoint's own config")
+    tensors = checkpoint.load_training(folder)
+    state = {}
+    for key, v in tensors.items():
+        if key.startswith("optim."):
+            _, i, name = key.split(".", 2)
+            state.setdefault(int(i), {})[name] = v
+    opt.load_state_dict({"state": state, "param_groups": opt.state_dict()["param_groups"]})
+    windows.set_state(tensors["rng.data"])
+    if f"rng.torch.{d.rank}" in tensors and config["trainer"].get("world") == d.world:
+        torch.set_rng_state(tensors[f"rng.torch.{d.rank}"])
+    else:
+        log.warning("resuming on %d ranks a run saved on %s: dropout streams are reseeded, not resumed",
+                    d.world, config["trainer"].get("world"))
+    c = config["trainer"]  # JSON has no infinity: a null is "none yet"
+    return {**c, "best": math.inf if c["best"] is None else c["best"],
+            "valid_nll": math.nan if c["valid_nll"] is None else c["valid_nll"], "world": d.world}
