@@ -19,6 +19,8 @@ NOTE_DTYPE = np.dtype([("start", "<i8"), ("duration", "<i8"), ("pitch", "<i2"), 
 MAX_NOTES = 500_000  # a score with more notes than this is treated as absurd input
 MAX_TICK = 2**31 - 1  # the last tick a note may end on (MIDI readers and writers use 32-bit ticks)
 DEFAULT_QPM = 120.0
+# pitch-class spelling used everywhere (theory.pitch re-exports it): the score layer names keys itself
+PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 
 def note_array(notes=()) -> np.ndarray:
@@ -58,9 +60,7 @@ class KeySignature:
 
     @property
     def name(self) -> str:
-        from tunesmith.theory.pitch import pitch_class_name
-
-        return f"{pitch_class_name(self.tonic)} {self.mode}"
+        return f"{PITCH_CLASS_NAMES[self.tonic % 12]} {self.mode}"
 
 
 @dataclass(frozen=True)

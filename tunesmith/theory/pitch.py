@@ -1,6 +1,6 @@
 """Pitch and pitch-class names."""
 
-PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+from tunesmith.score.model import PITCH_CLASS_NAMES  # defined with the score model, which names keys
 
 
 def pitch_class_name(pc: int) -> str:
