@@ -30,6 +30,9 @@ _BIN_NAMES = {
 }
 
 
+MUSIC_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl", ".abc")
+
+
 def load_set(spec: str) -> list[Score]:
     """The scores of a folder (every readable score file under it, recursively), of one file, or of a
     prepared built-in corpus split written CORPUS:SPLIT (e.g. "chorales:valid")."""
@@ -37,7 +40,8 @@ def load_set(spec: str) -> list[Score]:
     if path.is_dir() or path.is_file():
         from tunesmith.io import find_scores, read_many
 
-        files = find_scores(path) if path.is_dir() else [path]
+        # in a folder, the music files: `tunesmith compose` writes a .json report beside each piece
+        files = find_scores(path, MUSIC_SUFFIXES) if path.is_dir() else [path]
         scores = [s for _, s in read_many(files)]
         if not scores:
             raise TunesmithError(f"{spec}: no readable score files")

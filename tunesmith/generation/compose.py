@@ -36,6 +36,7 @@ DEFAULT_RANGES = {
     1: ((55, 93),),
 }
 FAMILIES = ("Style", "Key", "Meter", "Tempo")
+VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ def _sample(model, tokenizer, prefix, rules, request, max_new):
 def finish(score: Score, request: Request, default_programs=None, drop_empty: bool = True) -> Score:
     """Exact tempo and instruments on a decoded score; voices that never played are dropped."""
     programs = request.programs or default_programs
+    if len(score.tracks) == len(VOICE_NAMES) and not any(t.name for t in score.tracks):
+        score = score.replace(tracks=tuple(t.replace(name=n) for t, n in zip(score.tracks, VOICE_NAMES)))
     if programs:
         tracks = tuple(t.replace(program=int(programs[min(i, len(programs) - 1)])) for i, t in enumerate(score.tracks))
         score = score.replace(tracks=tracks)
