@@ -14,7 +14,7 @@ import sys
 from tunesmith.errors import TunesmithError
 
 # subcommand modules, in the order `--help` lists them
-COMMANDS = ("compose", "info", "data", "train", "models")  # compose registers `continue` too
+COMMANDS = ("compose", "evaluate", "info", "data", "train", "models")  # compose registers `continue` too
 
 EPILOG = """examples:
   tunesmith data prepare --corpus chorales     parse a built-in corpus and cache it

@@ -30,9 +30,6 @@ _BIN_NAMES = {
 }
 
 
-MUSIC_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl", ".abc")
-
-
 def load_set(spec: str) -> list[Score]:
     """The scores of a folder (every readable score file under it, recursively), of one file, or of a
     prepared built-in corpus split written CORPUS:SPLIT (e.g. "chorales:valid")."""
@@ -40,8 +37,11 @@ def load_set(spec: str) -> list[Score]:
     if path.is_dir() or path.is_file():
         from tunesmith.io import find_scores, read_many
 
-        # in a folder, the music files: `tunesmith compose` writes a .json report beside each piece
-        files = find_scores(path, MUSIC_SUFFIXES) if path.is_dir() else [path]
+        files = find_scores(path) if path.is_dir() else [path]
+        # a piece written in several formats counts once: `tunesmith compose` writes a .json report beside
+        # each .mid, so a .json with a music file of the same name beside it is left out
+        music = {f.with_suffix("") for f in files if f.suffix.lower() != ".json"}
+        files = [f for f in files if f.suffix.lower() != ".json" or f.with_suffix("") not in music]
         scores = [s for _, s in read_many(files)]
         if not scores:
             raise TunesmithError(f"{spec}: no readable score files")
