@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -17,16 +16,7 @@ import tempfile
 import time
 
 import torch
-
-
-def cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
+from machine import cpu_name
 
 
 def main() -> None:

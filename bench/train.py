@@ -20,9 +20,10 @@ import datetime
 import json
 import multiprocessing as mp
 import os
-import platform
 import resource
 import time
+
+from machine import cpu_name
 
 # family label -> (registry name, config fields); sizes come from each config's SIZES
 FAMILIES = {
@@ -31,16 +32,6 @@ FAMILIES = {
     "attention-rnn": ("attention-rnn", {}),
     "transformer": ("transformer", {}),
 }
-
-
-def cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 def matmul_peak(dtype: str, device: str, seconds: float = 2.0) -> float:
