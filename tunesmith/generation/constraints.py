@@ -85,8 +85,10 @@ class Scale:
             raise ConfigError(f"scale {self.name} on {self.tonic} is empty")
 
     def __call__(self, g: Grid) -> torch.Tensor:
-        ok = torch.tensor([p < 0 or p % 12 in self.pcs for p in g.pitch_of.tolist()])
-        return ok.expand(g.last_pitch.shape[0], -1)
+        if getattr(self, "_ok", None) is None or self._ok.shape[0] != g.vocab_size:  # the same every step
+            pcs = torch.tensor(sorted(self.pcs))
+            self._ok = (g.pitch_of < 0) | torch.isin(g.pitch_of % 12, pcs)
+        return self._ok.expand(g.last_pitch.shape[0], -1)
 
 
 @dataclass
