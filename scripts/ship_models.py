@@ -115,6 +115,10 @@ def ship(corpus: str, best: dict, rows: list[dict], minutes: float) -> None:
         f"| {r['family']} | {r['params']:,} | {r['steps']} | {r['best_step']} | {r['wall_minutes']} | "
         f"{r['valid_nll']:.4f} | {r['unigram_nll']:.4f} |" for r in rows)
     card = (dest / CARD).read_text()
+    eval_tokens = config["run"]["train"].get("eval_tokens")
+    if eval_tokens:  # training tracked a prefix of valid: say which figure is which
+        card = card.replace("- **validation NLL**:", f"- **validation NLL** (first {eval_tokens:,} valid tokens, as "
+                            f"tracked in training; whole split: {best['valid_nll']:.4f}):")
     card += f"""
 ## How it was chosen
 
