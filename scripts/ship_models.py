@@ -56,7 +56,7 @@ def full_valid_nll(folder: Path) -> tuple[float, int]:
     import torch
 
     from tunesmith.data.arrays import TokenArrays
-    from tunesmith.training.checkpoint import load_model, read_config
+    from tunesmith.models.checkpoint import load_model, read_config
     from tunesmith.training.data import evaluate
 
     model, _, config = load_model(folder)
@@ -101,8 +101,8 @@ def main() -> None:
 
 
 def ship(corpus: str, best: dict, rows: list[dict], minutes: float) -> None:
-    from tunesmith.training.checkpoint import CARD, CONFIG
-    from tunesmith.training.checkpoint import ship as copy_checkpoint
+    from tunesmith.models.checkpoint import CARD, CONFIG
+    from tunesmith.models.checkpoint import ship as copy_checkpoint
 
     dest = ROOT / "tunesmith" / "shipped" / corpus
     copy_checkpoint(ROOT / "runs" / best["preset"] / "best", dest, corpus)

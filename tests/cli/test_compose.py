@@ -10,9 +10,9 @@ import torch
 
 from tunesmith.io import read, write_midi
 from tunesmith.models import build_model
+from tunesmith.models.checkpoint import save
 from tunesmith.representation import get_tokenizer
 from tunesmith.score import Score, Track, note_array
-from tunesmith.training.checkpoint import save
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import torch
 
 from tunesmith.errors import TunesmithError
 from tunesmith.models import MODELS, build_model
+from tunesmith.models.checkpoint import load_model, read_config, save, ship, shipped
 from tunesmith.training import load_preset, train
-from tunesmith.training.checkpoint import load_model, read_config, save, ship, shipped
 
 
 def config_for(model, name):

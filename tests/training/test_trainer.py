@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from tunesmith.models import MODELS
+from tunesmith.models.checkpoint import load_model, read_config
 from tunesmith.training import load_preset, train
-from tunesmith.training.checkpoint import load_model, read_config
 
 
 def preset(arrays_dir, *overrides, name="debug"):

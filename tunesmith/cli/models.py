@@ -12,7 +12,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from tunesmith.training.checkpoint import shipped
+    from tunesmith.models.checkpoint import shipped
 
     found = shipped()
     if not found:

@@ -36,7 +36,7 @@ def run(args) -> int:
     overrides = list(args.overrides) + ([f"data={_toml_string(args.data)}"] if args.data else [])
     resume = out = None
     if args.resume:
-        from tunesmith.training.checkpoint import latest, read_config
+        from tunesmith.models.checkpoint import latest, read_config
 
         resume = latest(args.resume)
         run_config = (load_preset(args.preset, overrides) if args.preset

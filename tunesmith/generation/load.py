@@ -32,7 +32,7 @@ def shipped_models() -> list[Path]:
 
 def resolve(ref: str) -> Path:
     """'default', a shipped model's name, or a checkpoint folder (a run folder: its newest checkpoint)."""
-    from tunesmith.training.checkpoint import latest
+    from tunesmith.models.checkpoint import latest
 
     name = DEFAULT if ref == "default" else ref
     if (SHIPPED / name / "config.json").is_file():
@@ -46,8 +46,8 @@ def resolve(ref: str) -> Path:
 
 def load(ref: str = "default") -> Loaded:
     """Load a model and its tokenizer; safetensors and JSON only."""
+    from tunesmith.models.checkpoint import load_model
     from tunesmith.representation.base import Tokenizer
-    from tunesmith.training.checkpoint import load_model
 
     t0 = time.perf_counter()
     path = resolve(ref)

@@ -18,7 +18,7 @@ def __getattr__(name):
 
         return train
     if name == "load_model":
-        from tunesmith.training.checkpoint import load_model
+        from tunesmith.models.checkpoint import load_model
 
         return load_model
     raise AttributeError(name)

@@ -25,8 +25,8 @@ import torch
 
 from tunesmith.data.arrays import TokenArrays
 from tunesmith.errors import ConfigError, TunesmithError
-from tunesmith.models import MODELS
-from tunesmith.training import checkpoint, distributed
+from tunesmith.models import MODELS, checkpoint
+from tunesmith.training import distributed
 from tunesmith.training.config import RunConfig
 from tunesmith.training.data import Windows, nll_sum, resolve_data, unigram_nll
 from tunesmith.training.metrics import MetricsLog

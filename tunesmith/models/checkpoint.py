@@ -125,7 +125,7 @@ def model_card(config: dict, name: str) -> str:
 {_num(metrics.get("unigram_nll")):.4f})
 
 Conditioning (style, key, meter, tempo) is given by the tokens after BOS. Load with
-`tunesmith.training.checkpoint.load_model(path)`; the weights are safetensors, the rest JSON.
+`tunesmith.models.checkpoint.load_model(path)`; the weights are safetensors, the rest JSON.
 """
 
 
