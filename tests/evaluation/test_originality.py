@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tunesmith.errors import ConfigError
+from tunesmith.errors import ConfigError, TunesmithError
 from tunesmith.evaluation.originality import Index, build_index, melody_tokens, originality, seed_keys
 from tunesmith.score import Score, note_array, transpose
 
@@ -137,3 +137,30 @@ def test_one_piece_against_a_corpus_in_well_under_a_second():
     r = originality(query, big)
     assert time.perf_counter() - t < 1.0
     assert r["longest_shared_run"] == 120
+
+
+def test_saved_compressed_with_narrow_positions_and_a_source(tmp_path):
+    build_index(CORPUS, source="tunes:train").save(tmp_path / "idx")
+    loaded = Index.load(tmp_path / "idx")
+    assert loaded.source == "tunes:train" and loaded.positions.dtype == np.int32
+    assert np.array_equal(loaded.positions, INDEX.positions) and np.array_equal(loaded.keys, INDEX.keys)
+
+
+def test_a_version_1_index_still_loads(tmp_path):
+    folder = tmp_path / "v1"
+    folder.mkdir()
+    np.savez(folder / "ngrams.npz", keys=INDEX.keys, positions=INDEX.positions, offsets=INDEX.offsets)
+    (folder / "index.json").write_text(json.dumps({"version": 1, "seed": 4, "duration_unit": 40,
+                                                   "ids": list(INDEX.ids)}))
+    q = transpose(CORPUS[5][1], 2).score
+    assert originality(q, Index.load(folder)) == originality(q, INDEX)
+
+
+def test_a_broken_or_foreign_index_is_a_clear_error(tmp_path):
+    INDEX.save(tmp_path / "idx")
+    (tmp_path / "idx" / "ngrams.npz").write_bytes(b"PK truncated")
+    with pytest.raises(TunesmithError, match="unreadable originality index"):
+        Index.load(tmp_path / "idx")
+    (tmp_path / "idx" / "index.json").write_text(json.dumps({"version": 99, "duration_unit": 40}))
+    with pytest.raises(TunesmithError, match="another version"):
+        Index.load(tmp_path / "idx")

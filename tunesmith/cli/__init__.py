@@ -13,8 +13,8 @@ import sys
 
 from tunesmith.errors import TunesmithError
 
-# subcommand modules, in the order `--help` lists them
-COMMANDS = ("compose", "evaluate", "info", "data", "train", "models")  # compose registers `continue` too
+# subcommand modules, in the order `--help` lists them; compose registers `continue` too
+COMMANDS = ("compose", "evaluate", "originality", "info", "data", "train", "models")
 
 EPILOG = """examples:
   tunesmith data prepare --corpus chorales     parse a built-in corpus and cache it

@@ -5,6 +5,7 @@
     compare                                      generated set against reference set (Yang & Lerch 2018)
     report                                       Markdown + PNG report, and loading the sets
     originality                                  longest shared run and n-gram overlap with a corpus
+    corpus_index                                 the index to check against: a shipped model's, or a split's
 
 Importing this package is cheap: matplotlib loads only when a report is plotted.
 """

@@ -5,7 +5,7 @@ A melody is the skyline of the score (`tunesmith.score.skyline`) written as toke
 first: (semitones from the previous note, duration rounded to a 12th of a quarter). A transposed copy has
 the same tokens. The index maps every *seed* -- 4 consecutive tokens, packed exactly into one 64-bit key
 (no hashing, so no collisions) -- to its global positions in the corpus, sorted by key: a plain inverted
-index, saved as numpy arrays plus a JSON list of piece ids (no pickle).
+index, saved as compressed numpy arrays plus a JSON list of piece ids (no pickle).
 
 Matching seeds extend into runs along diagonals: if seed j of the query matches the corpus at position g,
 and seed j-1 matched at g-1, the shared run grows by one token. Scanning the query once gives, at each
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,8 @@ from tunesmith.score.transforms import skyline
 SEED = 4  # tokens per index key: 4 x 16 bits = one uint64
 NGRAM = 8  # default n of `ngram_overlap`, in tokens (an 8-token n-gram spans 9 notes)
 DURATION_UNIT = TPQ // 12  # 40 ticks: 16ths and triplets are whole units
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: compressed, int32 positions where they fit, a source label
+READABLE = (1, 2)  # version 1 holds the same arrays (int64, uncompressed), which np.load reads alike
 
 
 def melody_tokens(score: Score) -> np.ndarray:
@@ -62,19 +64,23 @@ class Index:
 
     ids: tuple[str, ...]
     keys: np.ndarray  # (S,) uint64, sorted
-    positions: np.ndarray  # (S,) int64: position of each seed in the concatenated token stream
-    offsets: np.ndarray  # (P + 1,) int64: piece i holds tokens offsets[i]:offsets[i+1]
+    positions: np.ndarray  # (S,) int32 or int64: position of each seed in the concatenated token stream
+    offsets: np.ndarray  # (P + 1,) int32 or int64: piece i holds tokens offsets[i]:offsets[i+1]
     seed: int = SEED
+    source: str = ""  # what was indexed, e.g. "chorales:train"
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def save(self, folder) -> Path:
-        """Write ngrams.npz (the arrays) and index.json (ids and settings) into `folder`."""
+        """Write ngrams.npz (the arrays, compressed) and index.json (ids and settings) into `folder`.
+        Positions are stored as int32 when they fit: half the bytes, where zlib gains little on them."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez(folder / "ngrams.npz", keys=self.keys, positions=self.positions, offsets=self.offsets)
-        meta = {"version": INDEX_VERSION, "seed": self.seed, "duration_unit": DURATION_UNIT, "ids": list(self.ids)}
+        np.savez_compressed(folder / "ngrams.npz", keys=self.keys, positions=_narrow(self.positions),
+                            offsets=_narrow(self.offsets))
+        meta = {"version": INDEX_VERSION, "seed": self.seed, "duration_unit": DURATION_UNIT,
+                "source": self.source, "ids": list(self.ids)}
         (folder / "index.json").write_text(json.dumps(meta))
         return folder
 
@@ -83,16 +89,25 @@ class Index:
         folder = Path(folder)
         if not (folder / "index.json").is_file():
             raise TunesmithError(f"{folder}: no originality index (index.json) there")
-        meta = json.loads((folder / "index.json").read_text())
-        if meta.get("version") != INDEX_VERSION or meta.get("duration_unit") != DURATION_UNIT:
-            raise TunesmithError(f"{folder}: index of another version; build it again")
-        with np.load(folder / "ngrams.npz", allow_pickle=False) as z:
-            return cls(tuple(meta["ids"]), z["keys"], z["positions"], z["offsets"], int(meta["seed"]))
+        try:
+            meta = json.loads((folder / "index.json").read_text())
+            if meta.get("version") not in READABLE or meta.get("duration_unit") != DURATION_UNIT:
+                raise TunesmithError(f"{folder}: index of another version; build it again")
+            with np.load(folder / "ngrams.npz", allow_pickle=False) as z:
+                return cls(tuple(meta["ids"]), z["keys"], z["positions"], z["offsets"], int(meta["seed"]),
+                           meta.get("source", ""))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:  # truncated, missing or foreign files
+            raise TunesmithError(f"{folder}: unreadable originality index ({type(e).__name__}: {e})") from None
 
 
-def build_index(scores: Iterable, seed: int = SEED) -> Index:
+def _narrow(a: np.ndarray) -> np.ndarray:
+    """`a` as int32 when every value fits (positions of corpora under 2**31 tokens: all of ours)."""
+    return a.astype(np.int32) if not len(a) or (a.min() >= 0 and a.max() < 2**31) else a
+
+
+def build_index(scores: Iterable, seed: int = SEED, source: str = "") -> Index:
     """Index the melodies of `scores`: (piece_id, Score) pairs as `Corpus.scores()` yields, or bare scores
-    (then numbered "0", "1", ...)."""
+    (then numbered "0", "1", ...). `source` names what they are, e.g. "chorales:train"."""
     if not 1 <= seed <= 4:
         raise ConfigError(f"seed must be 1..4 tokens (4 x 16 bits fill a 64-bit key), not {seed}")
     ids, keys, positions, lengths = [], [], [], []
@@ -110,7 +125,7 @@ def build_index(scores: Iterable, seed: int = SEED) -> Index:
     pos_all = np.concatenate(positions) if positions else np.zeros(0, np.int64)
     order = np.lexsort((pos_all, keys_all))
     offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
-    return Index(tuple(ids), keys_all[order], pos_all[order], offsets, seed)
+    return Index(tuple(ids), keys_all[order], pos_all[order], offsets, seed, source)
 
 
 def _matches(index: Index, key: np.uint64, skip: tuple[int, int] | None) -> np.ndarray:

@@ -1,5 +1,6 @@
 """The main job: compose pieces with a model and write, per piece, .mid .wav .png .musicxml .svg and a .json
-report (settings, seed, model, timings, analysis figures, and the score itself)."""
+report (settings, seed, model, timings, analysis figures, originality against the model's training data,
+and the score itself)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,25 @@ def analysis(score: Score) -> dict:
     }
 
 
+def originality_index(loaded):
+    """The originality index of the model's training data, or None (logged in one line): a missing index
+    never stops a compose.
+
+    Originality is evaluation, a layer above generation: it is imported here, lazily, because the report
+    of every composed piece carries it, and this job is where reports are written."""
+    from tunesmith.errors import TunesmithError
+    from tunesmith.evaluation.corpus_index import model_index
+
+    t0 = time.perf_counter()
+    try:
+        index = model_index(loaded.path, loaded.config)
+    except TunesmithError as e:
+        log.warning("originality not checked: %s", e)
+        return None
+    log.info("originality index %s (%d pieces) in %.3f s", index.source, len(index), time.perf_counter() - t0)
+    return index
+
+
 def write_report(path: Path, report: dict) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(report, indent=2))
@@ -53,11 +73,13 @@ def compose_files(loaded, request: Request, out_dir, n: int = 1, formats=FILES, 
     """Compose `n` pieces (seeds request.seed, +1, ...) with `loaded` (a tunesmith.models.checkpoint.Loaded)
     and write their files into `out_dir`; returns each piece's report. `on_piece(report)` is called as each
     piece is done (for progress)."""
+    from tunesmith.evaluation.corpus_index import check
     from tunesmith.io.json import to_dict
     from tunesmith.render import render_all
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    index = originality_index(loaded)  # once per call: loading a shipped index takes milliseconds
     reports = []
     for i in range(n):
         req = dataclasses.replace(request, seed=request.seed + i)
@@ -67,15 +89,18 @@ def compose_files(loaded, request: Request, out_dir, n: int = 1, formats=FILES, 
         stem = f"{loaded.name}-{req.seed}"
         files = render_all(score, out_dir, stem, formats, skip_missing=skip_missing)
         t2 = time.perf_counter()
+        original = check(score, index) if index is not None else None
+        t3 = time.perf_counter()
         report = {
             "model": {"name": loaded.name, "path": str(loaded.path)},
             "seed": req.seed,
             "settings": dataclasses.asdict(req),
             "conditioning": [loaded.tokenizer.vocab.name(t) for t in ids[1:5]],
             "timings_s": {"load": round(loaded.load_seconds, 3), "compose": round(t1 - t0, 3),
-                          "render": round(t2 - t1, 3), "tokens": len(ids),
+                          "render": round(t2 - t1, 3), "originality": round(t3 - t2, 3), "tokens": len(ids),
                           "tokens_per_s": round(len(ids) / max(t1 - t0, 1e-9), 1)},
             "analysis": analysis(score),
+            "originality": original,
             "files": {k: str(v) for k, v in files.items()},
             "score": to_dict(score),
         }

@@ -32,13 +32,13 @@ def shipped_models() -> list[Path]:
 
 def resolve(ref: str) -> Path:
     """'default', a shipped model's name, or a checkpoint folder (a run folder: its newest checkpoint)."""
-    from tunesmith.models.checkpoint import latest
-
     name = DEFAULT if ref == "default" else ref
     if (SHIPPED / name / "config.json").is_file():
         return SHIPPED / name
     path = Path(ref).expanduser()
     if path.is_dir():
+        from tunesmith.models.checkpoint import latest  # imports torch: not for a shipped name
+
         return latest(path)
     names = ", ".join(p.name for p in shipped_models()) or "none shipped"
     raise TunesmithError(f"no model {ref!r}: give a shipped model ({names}) or a checkpoint folder")

@@ -1,0 +1,70 @@
+"""The report of every composed piece carries its originality against the model's training data, from the
+index shipped beside the model, else from the corpus cache, else null -- never a failed compose."""
+
+import json
+import logging
+
+import numpy as np
+import pytest
+import torch
+
+from tunesmith.evaluation import corpus_index
+from tunesmith.evaluation.originality import build_index
+from tunesmith.generation.compose import Request
+from tunesmith.generation.job import compose_files
+from tunesmith.generation.load import Loaded
+from tunesmith.models import build_model
+from tunesmith.representation import get_tokenizer
+from tunesmith.score import Score, Track, note_array
+
+TOK = get_tokenizer("voicegrid", voices=4)
+CONFIG = {"data": {"source": {"corpora": ["chorales"]}}}
+
+
+@pytest.fixture(scope="module")
+def model():
+    torch.manual_seed(0)
+    return build_model("rnn", size="debug", vocab_size=len(TOK.vocab))
+
+
+def loaded(model, folder, config=CONFIG):
+    folder.mkdir(parents=True, exist_ok=True)
+    return Loaded("tiny", folder, model, TOK, config, None, 0.0)
+
+
+def compose_two(model, folder, out, config=CONFIG):
+    reports = compose_files(loaded(model, folder, config), Request(bars=4, seed=0), out, n=2, formats=())
+    assert [json.loads((out / f"tiny-{s}.json").read_text())["originality"] for s in (0, 1)] == \
+        [r["originality"] for r in reports]
+    return [r["originality"] for r in reports]
+
+
+def test_the_index_beside_the_model_is_loaded_once(model, tmp_path, monkeypatch):
+    r = np.random.default_rng(1)
+    melodies = [note_array([(60 + int(p), 240 * i, 240) for i, p in enumerate(r.integers(0, 12, size=40))])
+                for _ in range(3)]
+    index = build_index([Score(tracks=(Track(m),)) for m in melodies], source="tunes:train")
+    index.save(tmp_path / "m" / "originality")
+    calls = []
+    real = corpus_index.model_index
+    monkeypatch.setattr(corpus_index, "model_index", lambda *a: calls.append(a) or real(*a))
+    for o in compose_two(model, tmp_path / "m", tmp_path / "out"):
+        assert o["index"] == "tunes:train" and o["index_pieces"] == 3 and o["n"] == 8
+        assert 0 <= o["ngram_overlap"] <= 1 and 0 <= o["longest_shared_run"] <= o["melody_notes"]
+        assert o["melody_notes"] > 8
+    assert len(calls) == 1
+
+
+def test_without_an_index_the_training_corpus_cache_stands_in(model, tmp_path, fake_chorales):
+    for o in compose_two(model, tmp_path / "m", tmp_path / "out"):
+        assert o["index"] == "chorales:train" and o["index_pieces"] == 2
+        assert 0 <= o["ngram_overlap"] <= 1 and o["longest_shared_run"] <= o["melody_notes"]
+
+
+@pytest.mark.parametrize("config", [CONFIG, {}])
+def test_with_neither_the_field_is_null_and_one_line_says_why(model, tmp_path, monkeypatch, caplog, config):
+    monkeypatch.setenv("TUNESMITH_CACHE", str(tmp_path / "empty"))
+    with caplog.at_level(logging.WARNING, logger="tunesmith.generation.job"):
+        assert compose_two(model, tmp_path / "m", tmp_path / "out", config) == [None, None]
+    [record] = caplog.records
+    assert record.getMessage().startswith("originality not checked: m: no originality index shipped")
