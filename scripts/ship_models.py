@@ -34,23 +34,6 @@ def tunesmith(*args) -> None:
     subprocess.run([sys.executable, "-m", "tunesmith", *args], check=True)
 
 
-def seconds_per_step(preset: str, steps: int = 15) -> float:
-    """Seconds per training step of a preset: the difference between a run of 3 and a run of 3 + `steps`
-    steps, so that start-up and the final evaluation and checkpoint cancel out."""
-    from tunesmith.training import load_preset, train
-
-    tmp = ROOT / "runs" / f".timing-{preset}"
-    sets = ["train.eval_every=100000", "train.checkpoint_every=100000", "train.warmup_steps=1"]
-    times = []
-    for n in (3, 3 + steps):
-        shutil.rmtree(tmp, ignore_errors=True)
-        t0 = time.perf_counter()
-        train(load_preset(preset, [*sets, f"train.max_steps={n}"]), out=tmp)
-        times.append(time.perf_counter() - t0)
-    shutil.rmtree(tmp, ignore_errors=True)
-    return (times[1] - times[0]) / steps
-
-
 def full_valid_nll(folder: Path) -> tuple[float, int]:
     """Validation NLL per token (nats) of a checkpoint over the whole valid split, and the token count."""
     import torch
@@ -73,6 +56,9 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=8.0, help="training budget per model (wall clock)")
     args = ap.parse_args()
 
+    from tunesmith.training import load_preset
+    from tunesmith.training.budget import steps_for
+
     prep, tok = DATA[args.corpus]
     tunesmith("data", "prepare", *prep)
     tunesmith("data", "tokenize", *tok)
@@ -80,8 +66,7 @@ def main() -> None:
     rows = []
     for fam in FAMILIES:
         preset = f"{args.corpus}-{fam}"
-        sps = seconds_per_step(preset)
-        steps = max(50, int(args.minutes * 60 / sps))
+        steps = steps_for(load_preset(preset), args.minutes)
         out = ROOT / "runs" / preset
         shutil.rmtree(out, ignore_errors=True)
         cmd = ["train", "--preset", preset, "--set", f"train.max_steps={steps}", "--out", f"runs/{preset}"]
@@ -142,7 +127,10 @@ trains both, ships the better). The shipped run alone:
     {best['command']}
 """
     (dest / CARD).write_text(card)
-    print(card)
+    from ship_index import ship_index  # scripts/ is on the path of a script run from it
+
+    ship_index(dest)  # after the copy, which replaced the folder and its index
+    print((dest / CARD).read_text())
 
 
 if __name__ == "__main__":

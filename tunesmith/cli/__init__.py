@@ -14,7 +14,7 @@ import sys
 from tunesmith.errors import TunesmithError
 
 # subcommand modules, in the order `--help` lists them; compose registers `continue` too
-COMMANDS = ("compose", "evaluate", "originality", "info", "data", "train", "models")
+COMMANDS = ("compose", "evaluate", "originality", "info", "data", "train", "models", "bench")
 
 EPILOG = """examples:
   tunesmith data prepare --corpus chorales     parse a built-in corpus and cache it
