@@ -118,3 +118,12 @@ def test_resume_after_sigkill_gives_the_same_validation_curve(arrays_dir, tmp_pa
     for (sa, va), (sb, vb) in zip(a, b):
         assert sa == sb and math.isclose(va, vb, abs_tol=1e-6), (sa, va, vb)
     assert (tmp_path / "killed" / "loss.png").is_file()
+
+
+def test_a_time_limit_stops_with_a_final_evaluation_and_checkpoint(arrays_dir, tmp_path):
+    r = train(preset(arrays_dir, "train.max_steps=1000", "train.log_every=5", "train.eval_every=500",
+                     "train.max_minutes=1e-9"), tmp_path)
+    assert r.step == 5  # the first check of the clock, at the first logging step
+    assert [s for s, _ in rows(tmp_path, "valid/nll")] == [5]
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["step-0000005"]
+    assert read_config(tmp_path / "best")["run"]["train"]["max_steps"] == 1000  # the schedule kept its length

@@ -176,8 +176,8 @@ def score(data: dict, checkpoint, mixture_shifts=(), progress: bool = False) -> 
 
 def benchmark(path, out, preset: str = "pianoroll-transformer", overrides=(), minutes: float | None = None,
               transpose: tuple[int, int] = (-5, 6), mixture_shifts=(), progress: bool = True) -> dict:
-    """Train `preset` on the frame tokens of a piano-roll file (train split, transposed) for `minutes` of
-    wall clock (steps fixed from a throughput measurement) or the preset's steps, then score the best
+    """Train `preset` on the frame tokens of a piano-roll file (train split, transposed) for at most `minutes`
+    of training time (steps fixed from a throughput measurement) or the preset's steps, then score the best
     checkpoint on valid and test (and as the mixture over `mixture_shifts`, if given). Writes `out/result.json`."""
     import dataclasses
     import time
@@ -191,7 +191,9 @@ def benchmark(path, out, preset: str = "pianoroll-transformer", overrides=(), mi
     arrays = write_token_arrays(data, out / "arrays", transpose)
     run = load_preset(preset, [*overrides, f"data={json.dumps(str(arrays))}"])
     if minutes is not None:
-        run = dataclasses.replace(run, train=dataclasses.replace(run.train, max_steps=steps_for(run, minutes)))
+        # steps from a throughput measurement fix the schedule; the clock stops a run that turns out slower
+        steps = steps_for(run, minutes)
+        run = dataclasses.replace(run, train=dataclasses.replace(run.train, max_steps=steps, max_minutes=minutes))
     t0 = time.perf_counter()
     result = train(run, out / "run", progress=progress)
     train_s = time.perf_counter() - t0

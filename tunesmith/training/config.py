@@ -38,6 +38,7 @@ class TrainConfig:
     eval_every: int = 250
     eval_tokens: int = 0  # score only the first N validation tokens; 0: all of them
     patience: int = 0  # stop after this many evaluations without a better validation loss; 0: never
+    max_minutes: float = 0.0  # stop after this many minutes of training steps (evaluation not counted); 0: never
     checkpoint_every: int = 500
     keep_checkpoints: int = 2  # step checkpoints kept besides best/
     log_every: int = 10
@@ -55,8 +56,10 @@ class TrainConfig:
         for key in ("batch_size", "block_size", "eval_every", "checkpoint_every", "log_every", "keep_checkpoints"):
             if getattr(self, key) < 1:
                 raise ConfigError(f"train.{key} must be at least 1, got {getattr(self, key)}")
-        if self.lr <= 0 or self.max_steps < 0 or self.warmup_steps < 0 or self.eval_tokens < 0 or self.patience < 0:
-            raise ConfigError("train.lr must be positive; max_steps, warmup_steps, eval_tokens, patience >= 0")
+        counts = (self.max_steps, self.warmup_steps, self.eval_tokens, self.patience, self.max_minutes)
+        if self.lr <= 0 or min(counts) < 0:
+            raise ConfigError("train.lr must be positive; max_steps, warmup_steps, eval_tokens, patience, "
+                              "max_minutes >= 0")
 
 
 @dataclass(frozen=True)

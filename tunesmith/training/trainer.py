@@ -140,11 +140,12 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
     step, stop = counters["step"], False
     tokens_per_step = t.batch_size * t.block_size
     loss_sum, loss_n, tic, paused = torch.zeros((), device=d.device), 0, time.perf_counter(), 0.0
+    trained, timed_out = 0.0, False  # seconds of training steps in this process (evaluation not counted)
     from tqdm import tqdm
 
     bar = tqdm(total=t.max_steps, initial=step, disable=not (progress and d.main), unit="step", dynamic_ncols=True)
     net.train()
-    while step < t.max_steps and not stop:
+    while step < t.max_steps and not stop and not timed_out:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, t.lr, t.warmup_steps, t.max_steps, t.min_lr_ratio, t.schedule)
         x, y = (a.to(d.device, non_blocking=True) for a in windows.next())
@@ -162,8 +163,13 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
         bar.update(1)
         last = step == t.max_steps
         if step % t.log_every == 0 or last:
-            mean = float(distributed.all_sum(d, loss_sum)) / (loss_n * d.world)  # global batch mean
             elapsed = time.perf_counter() - tic - paused
+            trained += elapsed
+            over = torch.tensor(float(t.max_minutes > 0 and trained >= t.max_minutes * 60), device=d.device)
+            total, over = distributed.all_sum(d, torch.stack([loss_sum, over]))  # ranks stop together
+            mean = float(total) / (loss_n * d.world)  # global batch mean
+            timed_out = bool(over > 0)
+            last = last or timed_out
             speed = loss_n * tokens_per_step / max(elapsed, 1e-9)
             if d.main:
                 metrics.log(step, **{"train/loss": mean, "train/lr": opt.param_groups[0]["lr"],
@@ -197,6 +203,8 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
     bar.close()
     if stop and d.main:
         log.info("early stop at step %d: no better validation loss in %d evaluations", step, t.patience)
+    if timed_out and d.main:
+        log.info("stopped at step %d of %d: train.max_minutes = %g reached", step, t.max_steps, t.max_minutes)
     if d.main:
         metrics.plot()
         metrics.close()
