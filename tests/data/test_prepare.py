@@ -3,7 +3,7 @@ import json
 import pytest
 
 from tunesmith.data.cache import Corpus
-from tunesmith.data.prepare import load_corpora, prepare, prepare_midi_dir
+from tunesmith.data.prepare import build, load_corpora, prepare, prepare_midi_dir
 from tunesmith.errors import TunesmithError
 from tunesmith.io import write_midi
 from tunesmith.score import Score, Track, note_array
@@ -47,6 +47,34 @@ def test_cache_holds_no_pickles(chorales):
     files = sorted(p.name for p in corpus.folder.iterdir())
     assert files == ["CARD.md", "index.json", "notes.npy"]
     json.loads((corpus.folder / "index.json").read_text())
+
+
+def test_abc_tunes_are_one_melody_each(tmp_path):
+    corpus = prepare("oneills", root=tmp_path, limit=5, workers=1, progress=False)[0]
+    assert len(corpus) == 5 and not corpus.failures
+    for i, r in enumerate(corpus.records):
+        assert r["style"] == "irish" and r["title"] and r["meter"] and r["key"]
+        assert [(program, drum) for program, _, drum, _ in r["tracks"]] == [(0, False)]
+        assert corpus.score(i).note_count == r["notes"] > 20
+    card = (corpus.folder / "CARD.md").read_text()
+    assert "Read with: abc2midi" in card and "Read with music21" not in card
+    assert json.loads((corpus.folder / "index.json").read_text())["fallbacks"] == []
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_card_lists_tunes_read_by_music21_and_failures(tmp_path):
+    good = "X:1\nT:Good\nM:2/4\nL:1/8\nK:D\nDF AF|d4|]\n"
+    units = [("mix/good", "book.abc", good),
+             ("mix/no-x", "book.abc", good.replace("X:1\n", "")),  # abc2midi needs X:, music21 does not
+             ("mix/prose", "book.abc", "no music here\n")]
+    corpus = build("mix", "A mixed book", units, lambda p: "folk", "mine", "", "test", tmp_path, workers=1,
+                   progress=False)
+    assert [r["id"] for r in corpus.records] == ["mix/good", "mix/no-x"]
+    assert [f["id"] for f in corpus.failures] == ["mix/prose"]
+    card = (corpus.folder / "CARD.md").read_text()
+    assert "## Failures (1)" in card and "| mix/prose | abc2midi:" in card and "; music21:" in card
+    assert "## Read with music21, as abc2midi could not (1)" in card and "| mix/no-x | abc2midi:" in card
+    assert "fallbacks" not in corpus.info
 
 
 def test_midi_dir_skips_bad_files_and_reports_them(tmp_path):

@@ -2,7 +2,8 @@
 
     <root>/corpora/<name>/notes.npy    every note of every track of every piece, NOTE_DTYPE
     <root>/corpora/<name>/index.json   per piece: id, collection, style, license, key, meter, split,
-                                       tracks (program, name, drum flag, note count), maps, title
+                                       tracks (program, name, drum flag, note count), maps, title;
+                                       the pieces that failed, and the ABC tunes music21 read for abc2midi
     <root>/corpora/<name>/CARD.md      the dataset card
 A folder is written under a temporary name and renamed when complete, so a killed run leaves no half cache.
 """
@@ -20,7 +21,9 @@ import numpy as np
 from tunesmith.errors import TunesmithError
 from tunesmith.score.model import NOTE_DTYPE, KeySignature, Metadata, Score, Tempo, TimeSignature, Track
 
-CACHE_VERSION = 2  # 2: records carry the split group
+# 2: records carry the split group; 3: ABC tunes read by abc2midi (repeats expanded, accidentals held to the
+# bar line), records of the ABC tunes read by music21 instead
+CACHE_VERSION = 3
 
 
 def cache_root() -> Path:
@@ -45,7 +48,8 @@ def piece_record(piece_id: str, score: Score, split: str, key: str, meter: str) 
     }
 
 
-def save_corpus(folder: Path, records: list[dict], scores: list[Score], failures: list[dict], info: dict, card: str):
+def save_corpus(folder: Path, records: list[dict], scores: list[Score], failures: list[dict], info: dict, card: str,
+                fallbacks: list[dict] = ()):
     """Write a corpus cache folder atomically (build in a temp folder, then rename over the old one)."""
     folder = Path(folder)
     tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
@@ -54,7 +58,7 @@ def save_corpus(folder: Path, records: list[dict], scores: list[Score], failures
     parts = [t.notes for s in scores for t in s.tracks]
     notes = np.concatenate(parts) if parts else np.zeros(0, NOTE_DTYPE)
     np.save(tmp / "notes.npy", notes, allow_pickle=False)
-    index = {"version": CACHE_VERSION, **info, "pieces": records, "failures": failures}
+    index = {"version": CACHE_VERSION, **info, "pieces": records, "failures": failures, "fallbacks": list(fallbacks)}
     (tmp / "index.json").write_text(json.dumps(index))
     (tmp / "CARD.md").write_text(card)
     old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
@@ -89,7 +93,7 @@ class Corpus:
         counts = [r["notes"] for r in index["pieces"]]
         offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
         return cls(folder, index["pieces"], index["failures"],
-                   {k: v for k, v in index.items() if k not in ("pieces", "failures")}, notes, offsets)
+                   {k: v for k, v in index.items() if k not in ("pieces", "failures", "fallbacks")}, notes, offsets)
 
     @property
     def name(self) -> str:

@@ -19,33 +19,42 @@ log = logging.getLogger(__name__)
 
 
 def _parse_unit(job):
-    """Worker: (index, piece_id, path, abc_text, kind) -> (index, piece_id, Score | None, reason)."""
+    """Worker: (index, piece_id, path, abc_text, kind) -> (index, piece_id, Score | None, reason, note).
+    `reason` says why a piece failed; `note` why an ABC tune was read with music21 instead of abc2midi."""
     index, piece_id, path, text, kind = job
     warnings.filterwarnings("ignore")
+    note = ""
     try:
         if kind == "midi":
             from tunesmith.io.midi import read_midi
 
             score = read_midi(path)
+        elif text:  # one tune of an ABC book
+            from tunesmith.io.abc import parse_abc
+
+            score, note = parse_abc(text)
         else:
             from music21 import converter
 
             from tunesmith.io.music21 import from_music21
 
-            if text:
-                stream = converter.parse(text, format="abc")
-            else:
-                stream = converter.parse(path, format=kind, forceSource=True, storePickle=False)
-            if hasattr(stream, "scores") and len(stream.scores):  # an opus of one tune
+            stream = converter.parse(path, format=kind, forceSource=True, storePickle=False)
+            if hasattr(stream, "scores") and len(stream.scores):  # an opus of one piece
                 stream = stream.scores[0]
             score = from_music21(stream)
         if score.note_count == 0:
             raise ScoreError("no notes")
-        return index, piece_id, score, ""
+        return index, piece_id, score, "", note
     except ScoreError as e:
-        return index, piece_id, None, str(e)
+        return index, piece_id, None, str(e), note
     except Exception as e:  # music21 raises many unrelated types on malformed input; none may stop a batch
-        return index, piece_id, None, f"{type(e).__name__}: {e}"[:300]
+        return index, piece_id, None, f"{type(e).__name__}: {e}"[:300], note
+
+
+READ_WITH = {
+    "abc": "abc2midi as played (repeats, endings and parts expanded), music21 where abc2midi fails",
+    "musicxml": "music21", "humdrum": "music21", "midi": "symusic",
+}
 
 
 def _kind(path: str) -> str:
@@ -54,7 +63,8 @@ def _kind(path: str) -> str:
 
 
 def parse_all(units, workers: int | None = None, desc: str = "parsing", progress: bool = True):
-    """Parse work units on all cores with a progress bar; yields (piece_id, path, Score | None, reason) in order."""
+    """Parse work units on all cores with a progress bar: (piece_id, path, Score | None, reason, note) in order,
+    `note` saying why an ABC tune needed music21 ("" when abc2midi read it)."""
     from multiprocessing import get_context
 
     from tqdm import tqdm
@@ -74,7 +84,7 @@ def parse_all(units, workers: int | None = None, desc: str = "parsing", progress
                 results[r[0]] = r
                 bar.update()
     bar.close()
-    return [(pid, jobs[i][2], score, reason) for i, pid, score, reason in results]
+    return [(pid, jobs[i][2], score, reason, note) for i, pid, score, reason, note in results]
 
 
 def _key_and_meter(score: Score) -> tuple[str, str]:
@@ -90,8 +100,10 @@ def build(name: str, spec_title: str, units, style_of, license: str, citation: s
     """Parse units and write one corpus cache folder; returns the loaded corpus."""
     t0 = time.perf_counter()
     parsed = parse_all(units, workers, desc=name, progress=progress)
-    records, scores, failures = [], [], []
-    for pid, path, score, reason in parsed:
+    records, scores, failures, fallbacks = [], [], [], []
+    for pid, path, score, reason, note in parsed:
+        if note:
+            fallbacks.append({"id": pid, "path": path, "reason": note})
         if score is None:
             failures.append({"id": pid, "path": path, "reason": reason})
             continue
@@ -104,10 +116,12 @@ def build(name: str, spec_title: str, units, style_of, license: str, citation: s
         scores.append(score)
     seconds = time.perf_counter() - t0
     info = {"name": name, "title": spec_title, "source": source, "license": license, "citation": citation,
+            "read_with": ", ".join(sorted({READ_WITH[_kind(path)] for _, path, *_ in parsed})),
             "parse_seconds": round(seconds, 1), "units": len(parsed)}
     folder = save_corpus(corpus_dir(name, root), records, scores, failures, info,
-                         card_text(info, records, failures))
-    log.info("%s: %d pieces, %d failed, %.1f s", name, len(records), len(failures), seconds)
+                         card_text(info, records, failures, fallbacks), fallbacks)
+    log.info("%s: %d pieces, %d failed, %d read with music21, %.1f s", name, len(records), len(failures),
+             len(fallbacks), seconds)
     return Corpus.load(folder)
 
 
@@ -149,8 +163,9 @@ def prepare_midi_dir(directory, name: str | None = None, root: Path | None = Non
                  str(directory.resolve()), root, workers, progress)
 
 
-def card_text(info: dict, records: list[dict], failures: list[dict]) -> str:
-    """The dataset card: what, where from, under which license, how many per split, what failed and why."""
+def card_text(info: dict, records: list[dict], failures: list[dict], fallbacks: list[dict] = ()) -> str:
+    """The dataset card: what, where from, under which license, how many per split, what failed and why, and
+    which ABC tunes music21 read because abc2midi could not."""
     by = Counter((r["style"], r["split"]) for r in records)
     styles = sorted({r["style"] for r in records})
     notes = sum(r["notes"] for r in records)
@@ -158,6 +173,8 @@ def card_text(info: dict, records: list[dict], failures: list[dict]) -> str:
         f"# Dataset card: {info['name']}", "", info["title"], "",
         f"- Source: {info['source']}", f"- License: {info['license']}",
     ]
+    if info.get("read_with"):
+        lines.append(f"- Read with: {info['read_with']}")
     if info.get("citation"):
         lines.append(f"- Citation: {info['citation']}")
     lines += [
@@ -179,6 +196,10 @@ def card_text(info: dict, records: list[dict], failures: list[dict]) -> str:
         lines += [f"| {f['id']} | {f['reason'].replace('|', '/')} |" for f in failures]
     else:
         lines.append("No failures.")
+    if fallbacks:
+        lines += ["", f"## Read with music21, as abc2midi could not ({len(fallbacks)})", "",
+                  "| piece | abc2midi's reason |", "|---|---|"]
+        lines += [f"| {f['id']} | {f['reason'].replace('|', '/')} |" for f in fallbacks]
     return "\n".join(lines) + "\n"
 
 

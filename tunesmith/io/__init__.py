@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tunesmith.errors import ScoreError
+from tunesmith.io.abc import read_abc
 from tunesmith.io.json import read_json, write_json
 from tunesmith.io.midi import read_midi, write_midi
-from tunesmith.io.music21 import read_abc, read_musicxml, write_musicxml
+from tunesmith.io.music21 import read_musicxml, write_musicxml
 from tunesmith.score.model import Score
 
 log = logging.getLogger(__name__)

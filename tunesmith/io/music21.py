@@ -1,5 +1,5 @@
-"""MusicXML and ABC through music21, at the edges only: it is two orders of magnitude slower than symusic,
-so corpora are parsed once and cached as arrays (see tunesmith.data)."""
+"""MusicXML (and ABC that abc2midi cannot read) through music21, at the edges only: it is two orders of magnitude
+slower than symusic, so corpora are parsed once and cached as arrays (see tunesmith.data)."""
 
 from __future__ import annotations
 
@@ -38,24 +38,14 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
     first = measures.first() if measures else None
     shift = _ticks(first.paddingLeft) if first is not None and first.paddingLeft else 0
 
-    tracks = []
-    for part in parts:
-        flat = part.stripTies().flatten()
-        rows = []
-        for n in flat.notes:
-            dur = _ticks(n.quarterLength)
-            if dur <= 0:  # grace note
-                continue
-            start = _ticks(n.offset) + shift
-            vel = int(n.volume.velocity) if n.volume.velocity else 80
-            rows.extend((start, dur, p.midi, vel) for p in n.pitches)
-        notes = np.array(rows, dtype=NOTE_DTYPE)
+    tracks, flats = [], [part.flatten() for part in parts]
+    for part, flat in zip(parts, flats):
         inst = part.getInstrument(returnDefault=False)
         program = inst.midiProgram if inst is not None and inst.midiProgram is not None else 0
         name = part.partName or (inst.partName if inst is not None and inst.partName else "") or ""
-        tracks.append(Track(notes, program=int(program), name=str(name)))
+        tracks.append(Track(_untied(flat.notes, shift), program=int(program), name=str(name)))
 
-    flat = parts[0].flatten()
+    flat = flats[0]
     sigs = [
         TimeSignature(_ticks(ts.offset) + shift if ts.offset else 0, ts.numerator, ts.denominator)
         for ts in flat.getElementsByClass(meter.TimeSignature)
@@ -85,6 +75,33 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
         key_signatures=tuple(_dedupe(keys)),
         metadata=md,
     ).validate()
+
+
+def _untied(notes, shift: int) -> np.ndarray:
+    """Note rows with each chain of tied notes of one pitch merged into one note, and grace notes dropped.
+    Not music21's stripTies: it deep-copies the stream and re-sorts it for each note it removes (three quarters
+    of the time of reading a Palestrina mass section), joins a "tie" between two pitches into one note, and
+    leaves some tie chains unmerged in a part of two voices."""
+    rows: list[list[int]] = []
+    open_ties: dict[int, int] = {}  # MIDI pitch -> row of the note whose tie goes on
+    for n in notes:
+        dur = _ticks(n.quarterLength)
+        if dur <= 0:  # grace note
+            continue
+        start = _ticks(n.offset) + shift
+        vel = int(n.volume.velocity) if n.volume.velocity else 80
+        for p in n.pitches:
+            tie = n.getTie(p) if n.isChord else n.tie
+            kind = tie.type if tie is not None else None
+            if p.midi in open_ties and kind in ("stop", "continue"):
+                row = open_ties.pop(p.midi)
+                rows[row][1] += dur
+            else:
+                rows.append([start, dur, p.midi, vel])
+                row = len(rows) - 1
+            if kind in ("start", "continue"):
+                open_ties[p.midi] = row
+    return np.array([tuple(r) for r in rows], dtype=NOTE_DTYPE)
 
 
 def _is_file_name(name) -> bool:
@@ -117,13 +134,27 @@ def read_musicxml(path) -> Score:
     return _checked(from_music21(_parse(path, "musicxml"), None), path)
 
 
-def read_abc(path) -> Score:
-    """Read an ABC file; with several tunes in it (an opus), the first one."""
-    path = Path(path)
-    s = _parse(path, "abc")
-    if hasattr(s, "scores") and len(s.scores):
-        s = s.scores[0]
-    return _checked(from_music21(s, None), path)
+def from_abc_music21(text: str) -> Score:
+    """The first tune of an ABC text through music21, with its repeats expanded as abc2midi plays them: the
+    fallback of `tunesmith.io.abc` for a tune that abc2midi cannot read. ScoreError if music21 cannot either."""
+    from music21 import converter
+
+    try:
+        s = converter.parse(text, format="abc")
+        if hasattr(s, "scores") and len(s.scores):  # an opus
+            s = s.scores[0]
+        try:
+            s = s.expandRepeats()
+        except Exception:  # music21 builds no measures for some tunes, and then cannot expand: the tune as written
+            pass
+        score = from_music21(s, None)
+    except ScoreError:
+        raise
+    except Exception as e:  # music21 raises many unrelated types on bad input
+        raise ScoreError(f"{type(e).__name__}: {e}"[:300]) from None
+    if score.note_count == 0:
+        raise ScoreError("holds no notes")
+    return score
 
 
 def _checked(score: Score, path: Path) -> Score:
