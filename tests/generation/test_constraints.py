@@ -98,3 +98,20 @@ def test_impossible_requests_fail_before_generation():
         check_feasible(TOK, [Scale(0, "major"), VoiceRange([(61, 61), (40, 60)])])
     with pytest.raises(ConfigError):
         Scale(0, "no-such-scale")
+
+
+def test_rules_keep_the_hard_masks_by_key_and_give_the_same_masks():
+    """Rules makes the AND of the hard masks once per combination of the constraints' keys: along random pieces,
+    every mask equals the one made afresh."""
+    cons = [Grammar(), Length(8), Scale(0, "major"), VoiceRange([(60, 72), (40, 60)]), MaxLeap(5),
+            EndOnTonic(tonic=0, steps=8, beat=2, voices=(0, 1))]
+    kept, fresh = Rules(TOK, 3, cons), Rules(TOK, 3, cons)
+    fresh._keyed = False
+    gen = torch.Generator().manual_seed(0)
+    for _ in range(8 * 2 + 1):
+        m = kept.allowed()
+        assert torch.equal(m, fresh.allowed())
+        tokens = torch.multinomial(m.float(), 1, generator=gen)[:, 0]
+        kept.advance(tokens)
+        fresh.advance(tokens)
+    assert 0 < len(kept._memo) < 8 * 2 + 1 and not fresh._memo

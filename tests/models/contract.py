@@ -71,7 +71,8 @@ def check_incremental(model, length=24, prompt=7, chunk=5):
 
 
 def check_state(model):
-    """States are dicts of batch-first tensors: reordering the batch reorders the next logits."""
+    """States are dicts of batch-first tensors: reordering the batch reorders the next logits. What a state holds
+    never changes, and a copy (`select_state`) continues independently of the original."""
     from tunesmith.models import select_state
 
     model.eval()
@@ -80,13 +81,17 @@ def check_state(model):
         state = model.init_state(3)
         assert all(v.size(0) == 3 for v in state.values())
         _, state = model.forward_incremental(x[:, :-1], state)
-        before = {k: v.clone() for k, v in state.items()}
         logits, _ = model.step(x[:, -1], state)
-        for k in state:  # forward_incremental never mutates its input state
-            assert torch.equal(state[k], before[k])
+        again, _ = model.step(x[:, -1], state)
+        assert torch.equal(again, logits)
         index = torch.tensor([2, 0, 0, 1])
         moved, _ = model.step(x[index, -1], select_state(state, index))
+        _, branch = model.step(x[:, -1], select_state(state, torch.arange(3)))
+        _, other = model.step(x[:, 0], state)  # a second continuation of the original
+        after, _ = model.step(x[:, 1], branch)
+        full, _ = model(torch.cat([x, x[:, 1:2]], dim=1))
     torch.testing.assert_close(moved, logits[index], atol=1e-6, rtol=0)
+    torch.testing.assert_close(after, full[:, -1], atol=1e-5, rtol=0)
 
 
 def check_learns(model, steps=30):

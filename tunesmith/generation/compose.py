@@ -25,7 +25,7 @@ from tunesmith.generation.constraints import (
     Voices,
     check_feasible,
 )
-from tunesmith.generation.generate import beam_search, generate, stream_tokens
+from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
 from tunesmith.representation.base import STYLES, TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
 from tunesmith.theory.pitch import PITCH_CLASS_NAMES, parse_pitch_class
@@ -100,6 +100,7 @@ def meter_steps(meter: str, steps_per_quarter: int) -> tuple[int, int]:
 
 
 @torch.inference_mode()
+@one_thread()
 def complete_prefix(model, tokenizer, request: Request, primer: Conditioning | None = None) -> list[int]:
     """BOS and one token per conditioning family: the requested one (or the primer's), else drawn from the model."""
     vocab = tokenizer.vocab

@@ -3,6 +3,9 @@
 A `Grid` follows a voice-grid sequence as it grows (which voice writes next, at which step, what each
 voice last played); each constraint is a small callable `grid -> (B, V) bool` of allowed tokens, testable
 alone. `Rules` ANDs them, and relaxes only the soft ones (largest leap) in a row they would leave empty.
+They run once per generated token, so the masks that depend on the vocabulary only are made once
+(`Grid.mask`), and a hard constraint may name what else its mask depends on (`key(grid)`: equal keys, equal
+masks) so that `Rules` makes the AND of the hard masks once per combination of keys.
 Impossible requests (an empty scale, a range with no note of the key) fail before generation starts.
 """
 
@@ -29,9 +32,11 @@ class Grid:
         pitch_of[tokenizer.first_pitch_id: tokenizer.first_pitch_id + high - low + 1] = torch.arange(low, high + 1)
         self.pitch_of = pitch_of  # (V,) MIDI pitch of each Pitch token, -1 for other tokens
         self.is_pitch = pitch_of >= 0
+        self.is_hold = torch.arange(self.vocab_size) == tokenizer.hold_id
         self.position = 0  # body tokens written so far
         self.last_pitch = torch.full((batch, self.voices), -1, dtype=torch.long)
         self.sounding = torch.zeros((batch, self.voices), dtype=torch.bool)
+        self._masks: dict = {}
 
     @property
     def voice(self) -> int:
@@ -45,17 +50,34 @@ class Grid:
         """Record the tokens (B,) just written by the current voice."""
         v, pitch = self.voice, self.pitch_of[tokens]
         onset = pitch >= 0
-        self.last_pitch[onset, v] = pitch[onset]
-        self.sounding[:, v] = onset | ((tokens == self.tok.hold_id) & self.sounding[:, v])
+        self.last_pitch[:, v] = torch.where(onset, pitch, self.last_pitch[:, v])
+        self.sounding[:, v] = onset | (self.is_hold[tokens] & self.sounding[:, v])
         self.position += 1
 
     def reorder(self, index: torch.Tensor) -> None:
         self.last_pitch, self.sounding = self.last_pitch[index], self.sounding[index]
 
-    def allow(self, batch: int, ids) -> torch.Tensor:
-        m = torch.zeros((batch, self.vocab_size), dtype=torch.bool)
-        m[:, ids] = True
+    def mask(self, key, make) -> torch.Tensor:
+        """The tensor `make()` (a (V,) mask, or a table of them), made once per `key`: for what depends on the
+        vocabulary only. Shared, so never written to: expand it to (B, V), index it, combine it into new ones."""
+        m = self._masks.get(key)
+        if m is None:
+            m = self._masks[key] = make()
         return m
+
+    def allow(self, batch: int, ids) -> torch.Tensor:
+        """Only the tokens `ids`, for each of `batch` rows."""
+        ids = tuple(ids)
+
+        def make():
+            m = torch.zeros(self.vocab_size, dtype=torch.bool)
+            m[list(ids)] = True
+            return m
+
+        return self.mask(("allow", ids), make).expand(batch, -1)
+
+    def everything(self, batch: int) -> torch.Tensor:
+        return self.mask("everything", lambda: torch.ones(self.vocab_size, dtype=torch.bool)).expand(batch, -1)
 
 
 # --- the constraints ----------------------------------------------------------------------------------------
@@ -63,13 +85,14 @@ class Grid:
 class Grammar:
     """Only Rest, Pitch, and Hold while a note sounds; EOS only between steps (when no Length is given)."""
 
+    def key(self, g: Grid):
+        return g.voice == 0 and g.step > 0, tuple(g.sounding[:, g.voice].tolist())
+
     def __call__(self, g: Grid) -> torch.Tensor:
-        b = g.last_pitch.shape[0]
-        m = g.is_pitch.expand(b, -1).clone()
-        m[:, g.tok.rest_id] = True
-        m[:, g.tok.hold_id] = g.sounding[:, g.voice]
-        m[:, g.tok.vocab["EOS"]] = g.voice == 0 and g.step > 0
-        return m
+        eos = g.voice == 0 and g.step > 0
+        ids = [g.tok.rest_id, g.tok.vocab["EOS"]] if eos else [g.tok.rest_id]
+        notes = g.mask(("grammar", eos), lambda: g.is_pitch | g.allow(1, ids)[0])  # all but Hold
+        return notes | (g.is_hold & g.sounding[:, g.voice, None])  # (B, V)
 
 
 @dataclass
@@ -84,11 +107,13 @@ class Scale:
         if not self.pcs:
             raise ConfigError(f"scale {self.name} on {self.tonic} is empty")
 
+    def key(self, g: Grid):
+        return None
+
     def __call__(self, g: Grid) -> torch.Tensor:
-        if getattr(self, "_ok", None) is None or self._ok.shape[0] != g.vocab_size:  # the same every step
-            pcs = torch.tensor(sorted(self.pcs))
-            self._ok = (g.pitch_of < 0) | torch.isin(g.pitch_of % 12, pcs)
-        return self._ok.expand(g.last_pitch.shape[0], -1)
+        pcs = tuple(sorted(self.pcs))
+        ok = g.mask(("scale", pcs), lambda: (g.pitch_of < 0) | torch.isin(g.pitch_of % 12, torch.tensor(pcs)))
+        return ok.expand(g.last_pitch.shape[0], -1)
 
 
 @dataclass
@@ -102,13 +127,16 @@ class VoiceRange:
             if lo > hi:
                 raise ConfigError(f"voice {v}: range {lo}..{hi} holds no note")
 
+    def key(self, g: Grid):
+        return g.voice
+
     def __call__(self, g: Grid) -> torch.Tensor:
         b = g.last_pitch.shape[0]
         if g.voice >= len(self.ranges):
-            return torch.ones((b, g.vocab_size), dtype=torch.bool)
+            return g.everything(b)
         lo, hi = self.ranges[g.voice]
         p = g.pitch_of
-        return ((p < 0) | ((p >= lo) & (p <= hi))).expand(b, -1)
+        return g.mask(("range", lo, hi), lambda: (p < 0) | ((p >= lo) & (p <= hi))).expand(b, -1)
 
 
 @dataclass
@@ -119,9 +147,12 @@ class MaxLeap:
     soft: bool = field(default=True, init=False)
 
     def __call__(self, g: Grid) -> torch.Tensor:
-        last = g.last_pitch[:, g.voice : g.voice + 1]  # (B, 1)
-        p = g.pitch_of[None, :]
-        return (p < 0) | (last < 0) | ((p - last).abs() <= self.semitones)
+        def make():  # row 1 + q: the tokens allowed after pitch q (row 0: after no pitch yet)
+            last = torch.arange(-1, int(g.pitch_of.max()) + 1)[:, None]  # (P + 1, 1)
+            p = g.pitch_of[None, :]
+            return (p < 0) | (last < 0) | ((p - last).abs() <= self.semitones)  # (P + 1, V)
+
+        return g.mask(("leap", self.semitones), make)[g.last_pitch[:, g.voice] + 1]  # (B, V)
 
 
 @dataclass
@@ -130,10 +161,13 @@ class Voices:
 
     n: int
 
+    def key(self, g: Grid):
+        return g.voice < self.n
+
     def __call__(self, g: Grid) -> torch.Tensor:
         b = g.last_pitch.shape[0]
         if g.voice < self.n:
-            return torch.ones((b, g.vocab_size), dtype=torch.bool)
+            return g.everything(b)
         return g.allow(b, [g.tok.rest_id, g.tok.vocab["EOS"]])
 
 
@@ -147,14 +181,15 @@ class Length:
         if self.steps < 1:
             raise ConfigError(f"length must be at least one step, got {self.steps}")
 
+    def key(self, g: Grid):
+        return g.step >= self.steps
+
     def __call__(self, g: Grid) -> torch.Tensor:
         b = g.last_pitch.shape[0]
         eos = g.tok.vocab["EOS"]
         if g.step >= self.steps:
             return g.allow(b, [eos])
-        m = torch.ones((b, g.vocab_size), dtype=torch.bool)
-        m[:, eos] = False
-        return m
+        return g.mask(("all but", eos), lambda: ~g.allow(1, [eos])[0]).expand(b, -1)
 
 
 @dataclass
@@ -167,13 +202,20 @@ class EndOnTonic:
     beat: int
     voices: tuple[int, ...] = (0,)
 
-    def __call__(self, g: Grid) -> torch.Tensor:
-        b = g.last_pitch.shape[0]
+    def key(self, g: Grid):
         last_beat = self.steps - self.beat
         if g.voice not in self.voices or g.step < last_beat or g.step >= self.steps:
-            return torch.ones((b, g.vocab_size), dtype=torch.bool)
-        if g.step == last_beat:
-            return (g.pitch_of >= 0) & (g.pitch_of % 12 == self.tonic % 12)[None, :].expand(b, -1)
+            return "free"
+        return "tonic" if g.step == last_beat else "hold"
+
+    def __call__(self, g: Grid) -> torch.Tensor:
+        b = g.last_pitch.shape[0]
+        phase = self.key(g)
+        if phase == "free":
+            return g.everything(b)
+        if phase == "tonic":
+            pc = self.tonic % 12
+            return g.mask(("tonic", pc), lambda: (g.pitch_of >= 0) & (g.pitch_of % 12 == pc)).expand(b, -1)
         return g.allow(b, [g.tok.hold_id])
 
 
@@ -181,22 +223,39 @@ class Rules:
     """All constraints of a generation, ANDed; a soft constraint is dropped for a row where it would forbid
     every pitch the hard ones allow (so a voice never falls silent just to obey the leap limit)."""
 
+    MEMO = 4096  # combinations of hard-constraint keys kept (a few hundred for one piece)
+
     def __init__(self, tokenizer, batch: int, constraints):
         self.grid = Grid(tokenizer, batch)
         self.hard = [c for c in constraints if not getattr(c, "soft", False)]
         self.soft = [c for c in constraints if getattr(c, "soft", False)]
+        self._keyed = all(hasattr(c, "key") for c in self.hard)
+        self._memo: dict = {}
+
+    def _hard(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(the AND of the hard masks (B, V), rows where it allows no pitch (B, 1)), made once per key."""
+        g = self.grid
+        batch = g.last_pitch.shape[0]  # beam search grows it
+        key = (batch, *(c.key(g) for c in self.hard)) if self._keyed else None
+        hit = self._memo.get(key)
+        if hit is None:
+            m = torch.ones((batch, g.vocab_size), dtype=torch.bool)
+            for c in self.hard:
+                m &= c(g)
+            hit = m, ~(m & g.is_pitch).any(-1, keepdim=True)
+            if key is not None and len(self._memo) < self.MEMO:
+                self._memo[key] = hit
+        return hit
 
     def allowed(self) -> torch.Tensor:
-        m = torch.ones((self.grid.last_pitch.shape[0], self.grid.vocab_size), dtype=torch.bool)
-        for c in self.hard:
-            m &= c(self.grid)
+        m, silent = self._hard()
         pitch = self.grid.is_pitch
         for c in self.soft:
             both = m & c(self.grid)
             # relax where the soft rule would take away every pitch the hard rules allow
-            keep = (both & pitch).any(-1, keepdim=True) | ~(m & pitch).any(-1, keepdim=True)
+            keep = (both & pitch).any(-1, keepdim=True) | silent
             m = torch.where(keep, both, m)
-        return m
+        return m.clone() if not self.soft else m  # the hard mask is kept: callers get their own
 
     def advance(self, tokens: torch.Tensor) -> None:
         self.grid.advance(tokens)

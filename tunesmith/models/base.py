@@ -7,8 +7,16 @@
 `forward_incremental` over a prompt and then one token at a time gives the same logits as `forward` over
 the whole sequence (tested to 1e-5 in fp32). A state is a plain dict of tensors, each with the batch on
 dim 0, so that generic code can clone it or reorder the batch (beam search) without knowing the model:
-see `select_state`. Conditioning (style, key, meter, tempo) needs no special input: it is the tokens the
-tokenizers put right after BOS, so every model is conditioned by its prefix.
+see `select_state`.
+
+`forward_incremental` may write into the tensors of the state it continues, past what that state holds: the
+Transformer's key/value buffers fill in place, so that a token costs no copy of the cache. What a state holds
+never changes, so it can be continued again; but its continuations share those buffers, and continuing it
+again overwrites what the previous continuation wrote. To keep two continuations of one state (beam search),
+copy it first: `select_state` returns new tensors.
+
+Conditioning (style, key, meter, tempo) needs no special input: it is the tokens the tokenizers put right
+after BOS, so every model is conditioned by its prefix.
 """
 
 from __future__ import annotations
@@ -48,12 +56,13 @@ class SequenceModel(nn.Module):
         raise NotImplementedError
 
     def forward_incremental(self, ids: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
-        """Continue from `state` with a chunk ids (B, t): (logits (B, t, V), new state). Never mutates `state`."""
+        """Continue from `state` with a chunk ids (B, t): (logits (B, t, V), new state). What `state` holds is
+        never changed, but its buffers may be written past that: copy it (`select_state`) to continue it twice."""
         raise NotImplementedError
 
     def step(self, ids_t: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
         """One token per sequence: ids_t (B,) -> (logits (B, V), new state)."""
-        logits, state = self.forward_incremental(ids_t[:, None], state)
+        logits, state = self.forward_incremental(ids_t.unsqueeze(1), state)
         return logits[:, -1], state
 
     def num_params(self, embedding: bool = True) -> int:

@@ -1,6 +1,7 @@
 """A decoder-only Transformer: pre-norm blocks, rotary position embeddings (Su et al. 2021, relative
 positions without a learned table), `scaled_dot_product_attention`, a key/value cache for incremental
-decoding, and a slow path that returns the attention weights for visualization."""
+decoding (buffers filled in place; one token at a time runs in numpy on CPU, see transformer_step), and a
+slow path that returns the attention weights for visualization."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from torch import nn
 
 from tunesmith.errors import ConfigError
 from tunesmith.models.base import SequenceModel, State
+from tunesmith.models.transformer_step import NumpyStep
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,17 @@ class Attention(nn.Module):
         self.drop = nn.Dropout(c.dropout)
 
     def forward(self, x, rot, cache=None, weights=False):
-        """x (B, T, C) with `rot` the rotary factors of its positions; cache (k, v) of earlier positions or None.
-        Returns (y (B, T, C), (k, v) over all positions, attention weights (B, H, T, S) or None)."""
+        """x (B, T, C) with `rot` the rotary factors of its positions. `cache` (k, v, n, keep): key and value
+        buffers (B, H, N, D) holding n earlier positions, of which the queries see the last `keep`; the new
+        keys and values are written after them, in place. Returns (y (B, T, C), weights (B, H, T, S) or None)."""
         B, T, C = x.shape
         H = self.c.n_head
         q, k, v = self.qkv(x).view(B, T, 3, H, C // H).permute(2, 0, 3, 1, 4)  # each (B, H, T, D)
         q, k = rotate(q, rot), rotate(k, rot)
         if cache is not None:
-            k, v = torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2)  # (B, H, S, D)
+            kb, vb, n, keep = cache
+            kb[:, :, n:n + T], vb[:, :, n:n + T] = k, v
+            k, v = kb[:, :, n - keep:n + T], vb[:, :, n - keep:n + T]  # (B, H, S, D)
         S = k.size(2)
         # query i sits at key index S - T + i and sees keys up to there
         mask = None
@@ -79,14 +84,14 @@ class Attention(nn.Module):
         w = None
         if weights:
             att = (q @ k.transpose(-2, -1)) / math.sqrt(q.size(-1))  # (B, H, T, S)
-            keep = mask if mask is not None else torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
-            w = att.float().masked_fill(~keep, float("-inf")).softmax(-1)
+            seen = mask if mask is not None else torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
+            w = att.float().masked_fill(~seen, float("-inf")).softmax(-1)
             y = w.to(v.dtype) @ v
         else:
             p = self.c.dropout if self.training else 0.0
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p, is_causal=mask is None and T > 1)
         y = y.transpose(1, 2).reshape(B, T, C)
-        return self.drop(self.proj(y)), (k, v), w
+        return self.drop(self.proj(y)), w
 
 
 class Block(nn.Module):
@@ -99,9 +104,9 @@ class Block(nn.Module):
                                  nn.Linear(4 * c.n_embd, c.n_embd, bias=c.bias), nn.Dropout(c.dropout))
 
     def forward(self, x, rot, cache=None, weights=False):
-        a, kv, w = self.attn(self.ln1(x), rot, cache, weights)
+        a, w = self.attn(self.ln1(x), rot, cache, weights)
         x = x + a
-        return x + self.mlp(self.ln2(x)), kv, w
+        return x + self.mlp(self.ln2(x)), w
 
 
 class Transformer(SequenceModel):
@@ -130,41 +135,62 @@ class Transformer(SequenceModel):
         pos = torch.arange(start, start + ids.size(1), device=ids.device)
         rot = rotary(pos, c.n_embd // c.n_head, c.rope_base)  # once for all layers
         x = self.drop(self.embed(ids))  # (B, T, C)
-        kvs, ws = [], []
+        ws = []
         for i, block in enumerate(self.blocks):
-            x, kv, w = block(x, rot, caches[i] if caches else None, weights)
-            kvs.append(kv)
+            x, w = block(x, rot, caches[i] if caches else None, weights)
             ws.append(w)
-        return self.head(self.ln_f(x)), kvs, ws
+        return self.head(self.ln_f(x)), ws
 
     def logits(self, ids):
         return self._run(ids, 0)[0]
 
     def attention_weights(self, ids) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """(logits, [per layer (B, H, T, T) attention weights]) through explicit softmax, for visualization."""
-        logits, _, ws = self._run(ids, 0, weights=True)
+        logits, ws = self._run(ids, 0, weights=True)
         return logits, ws
 
     def init_state(self, batch_size: int, device=None) -> State:
+        """Key and value buffers per layer (B, H, N, D), filled in place as tokens come, with `cached` the
+        number of positions they hold and `pos` the position of the next token."""
         c = self.config
         empty = torch.zeros(batch_size, c.n_head, 0, c.n_embd // c.n_head, device=device)
-        state = {"pos": torch.zeros(batch_size, dtype=torch.long, device=device)}
+        zeros = torch.zeros(batch_size, dtype=torch.long, device=device)
+        state = {"pos": zeros, "cached": zeros}
         for i in range(c.n_layer):
             state[f"k{i}"], state[f"v{i}"] = empty, empty
+        # numpy views of the weights for the single-token step, taken where every generation starts
+        w = self.embed.weight
+        self._numpy_step = NumpyStep(self) if w.device.type == "cpu" and w.dtype == torch.float32 else None
         return state
 
     def forward_incremental(self, ids, state: State):
-        n = self.config.n_layer
-        start = int(state["pos"][0]) if state["pos"].numel() else 0
-        caches = [(state[f"k{i}"], state[f"v{i}"]) for i in range(n)]
-        logits, kvs, _ = self._run(ids, start, caches)
-        # keep block_size - 1 past positions, so that the next token sees the training context; rotary
-        # positions are relative, so a sliding window needs no renumbering
-        drop = max(0, kvs[0][0].size(2) - (self.config.block_size - 1))
-        new = {"pos": state["pos"] + ids.size(1)}
-        for i, (k, v) in enumerate(kvs):
-            new[f"k{i}"], new[f"v{i}"] = k[:, :, drop:], v[:, :, drop:]
-        return logits, new
+        """Writes the new keys and values into the state's buffers past the positions it holds, so that a
+        token costs no copy of the cache; see the contract in tunesmith.models.base."""
+        B, T = ids.shape
+        S = self.config.block_size
+        start, n = (state["pos"].tolist()[0], state["cached"].tolist()[0]) if B else (0, 0)
+        keep = min(n, S - 1)  # the new tokens see block_size - 1 past positions: the training context
+        state = dict(state)
+        if n + T > state["k0"].size(2):
+            # full: new buffers with the positions still seen (rotary positions are relative, so sliding the
+            # window needs no renumbering) and room for block_size / 4 more tokens. The old state stays valid.
+            for i in range(self.config.n_layer):
+                for name in (f"k{i}", f"v{i}"):
+                    old = state[name]
+                    state[name] = old.new_zeros(*old.shape[:2], keep + T + max(1, S // 4), old.size(3))
+                    state[name][:, :, :keep] = old[:, :, n - keep:n]
+            n = keep
+        fast = getattr(self, "_numpy_step", None)
+        if T == 1 and fast is not None and not self.training and not torch.is_grad_enabled() \
+                and state["k0"].dtype == torch.float32 and state["k0"].device.type == "cpu":
+            caches = [(state[f"k{i}"].numpy(), state[f"v{i}"].numpy()) for i in range(self.config.n_layer)]
+            logits = torch.from_numpy(fast(ids.numpy()[:, 0], caches, n, keep, start)[:, None])  # (B, 1, V)
+        else:
+            caches = [(state[f"k{i}"], state[f"v{i}"], n, keep) for i in range(self.config.n_layer)]
+            logits, _ = self._run(ids, start, caches)
+        state["pos"] = state["pos"] + T
+        state["cached"] = torch.full_like(state["cached"], n + T)
+        return logits, state
 
     def flops_per_token(self, context: int) -> float:
         # + attention scores and weighted sum: 2 matmuls of T x D per head and layer (PaLM appendix B)
