@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from tunesmith.atomic import atomic_folder
 from tunesmith.errors import TunesmithError
 from tunesmith.score.model import NOTE_DTYPE, KeySignature, Metadata, Score, Tempo, TimeSignature, Track
 
@@ -51,22 +51,14 @@ def piece_record(piece_id: str, score: Score, split: str, key: str, meter: str) 
 def save_corpus(folder: Path, records: list[dict], scores: list[Score], failures: list[dict], info: dict, card: str,
                 fallbacks: list[dict] = ()):
     """Write a corpus cache folder atomically (build in a temp folder, then rename over the old one)."""
-    folder = Path(folder)
-    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     parts = [t.notes for s in scores for t in s.tracks]
     notes = np.concatenate(parts) if parts else np.zeros(0, NOTE_DTYPE)
-    np.save(tmp / "notes.npy", notes, allow_pickle=False)
     index = {"version": CACHE_VERSION, **info, "pieces": records, "failures": failures, "fallbacks": list(fallbacks)}
-    (tmp / "index.json").write_text(json.dumps(index))
-    (tmp / "CARD.md").write_text(card)
-    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-    if folder.exists():
-        folder.rename(old)
-    tmp.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-    return folder
+    with atomic_folder(folder) as tmp:
+        np.save(tmp / "notes.npy", notes, allow_pickle=False)
+        (tmp / "index.json").write_text(json.dumps(index))
+        (tmp / "CARD.md").write_text(card)
+    return Path(folder)
 
 
 @dataclass

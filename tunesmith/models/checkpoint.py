@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 from pathlib import Path
 
+from tunesmith.atomic import atomic_folder
 from tunesmith.errors import TunesmithError
 
 FORMAT = "tunesmith.checkpoint/1"
@@ -28,20 +28,12 @@ def save(folder, model, config: dict, training: dict | None = None) -> Path:
     """Write `model`'s weights, `config` (JSON-able) and optional training tensors to `folder`, atomically."""
     from safetensors.torch import save_file, save_model
 
-    folder = Path(folder)
-    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    save_model(model, str(tmp / WEIGHTS))  # drops the tied copy of shared weights
-    (tmp / CONFIG).write_text(json.dumps(finite({"format": FORMAT, **config}), indent=1, allow_nan=False))
-    if training is not None:
-        save_file({k: v.detach().contiguous().cpu() for k, v in training.items()}, str(tmp / TRAINING))
-    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-    if folder.exists():
-        folder.rename(old)
-    tmp.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-    return folder
+    with atomic_folder(folder) as tmp:
+        save_model(model, str(tmp / WEIGHTS))  # drops the tied copy of shared weights
+        (tmp / CONFIG).write_text(json.dumps(finite({"format": FORMAT, **config}), indent=1, allow_nan=False))
+        if training is not None:
+            save_file({k: v.detach().contiguous().cpu() for k, v in training.items()}, str(tmp / TRAINING))
+    return Path(folder)
 
 
 def finite(x):
@@ -137,12 +129,8 @@ def ship(src, dest, name: str | None = None) -> Path:
     """Copy a checkpoint's weights and config (not its training state) to `dest` with a model card."""
     src, dest = Path(src), Path(dest)
     config = read_config(src)
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    shutil.copy2(src / WEIGHTS, tmp / WEIGHTS)
-    shutil.copy2(src / CONFIG, tmp / CONFIG)
-    (tmp / CARD).write_text(model_card(config, name or dest.name))
-    shutil.rmtree(dest, ignore_errors=True)
-    tmp.rename(dest)
+    with atomic_folder(dest) as tmp:
+        shutil.copy2(src / WEIGHTS, tmp / WEIGHTS)
+        shutil.copy2(src / CONFIG, tmp / CONFIG)
+        (tmp / CARD).write_text(model_card(config, name or dest.name))
     return dest
