@@ -26,7 +26,7 @@ def test_parse_key_and_meter_steps():
 
 
 def test_compose_meets_the_request(model):
-    req = Request(key="D major", meter="3/4", bars=4, seed=5, tempo=90)
+    req = Request(key="D major", meter="3/4", bars=4, seed=5, tempo=90, in_key=True)
     score, ids = compose(model, TOK, req)
     assert score.time_signatures[0].numerator == 3 and score.tempos[0].qpm == 90
     assert score.key_signatures[0].tonic == 2 and score.key_signatures[0].mode == "major"
@@ -51,9 +51,27 @@ def test_bad_requests_fail_before_generation(model):
     with pytest.raises(ConfigError):
         compose(model, TOK, Request(bars=0))
     with pytest.raises(ConfigError, match="no pitch"):
-        compose(model, TOK, Request(key="C major", ranges=((61, 61), (50, 60), (40, 50), (30, 40))))
+        compose(model, TOK, Request(key="C major", in_key=True, ranges=((61, 61), (50, 60), (40, 50), (30, 40))))
     with pytest.raises(ConfigError, match="meter"):
         compose(model, TOK, Request(meter="7/16"))
+    with pytest.raises(ConfigError, match="key penalty"):
+        compose(model, TOK, Request(key_penalty=-1))
+
+
+def test_the_soft_key_makes_notes_outside_it_rarer_without_forbidding_them(model):
+    """The key penalty takes nats from pitches outside the scale: it leaves fewer of them than none, and
+    unlike the strict mask (in_key) it forbids none (top_p=1: a nucleus would cut the rarer ones off)."""
+    c_major = {0, 2, 4, 5, 7, 9, 11}
+
+    def outside(**kw):
+        pitches = []
+        for seed in range(6):
+            score, _ = compose(model, TOK, Request(key="C major", bars=4, seed=seed, max_leap=None, top_p=1.0, **kw))
+            pitches += [int(p) % 12 for t in score.tracks for p in t.notes["pitch"]]
+        return sum(p not in c_major for p in pitches) / len(pitches)
+
+    free, soft, strict = outside(key_penalty=0), outside(key_penalty=1), outside(in_key=True)
+    assert strict == 0 < soft < free
 
 
 def test_continuation_keeps_the_primer(model):

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 
@@ -63,7 +64,7 @@ def test_length_forces_eos_at_the_end_only():
     assert not Length(1)(g)[0, TOK.vocab["EOS"]]
     g.advance(torch.tensor([TOK.rest_id]))
     g.advance(torch.tensor([TOK.rest_id]))
-    assert Length(1)(g)[0].nonzero().flatten().tolist() == [TOK.vocab["EOS"]]
+    assert np.flatnonzero(Length(1)(g)[0]).tolist() == [TOK.vocab["EOS"]]
 
 
 def test_end_on_tonic_starts_a_tonic_on_the_last_beat_and_holds_it():
@@ -74,13 +75,13 @@ def test_end_on_tonic_starts_a_tonic_on_the_last_beat_and_holds_it():
     assert {p % 12 for p in allowed_pitches(c(g)[0])} == {7}
     g.advance(torch.tensor([pid(67)]))
     g.advance(torch.tensor([TOK.rest_id]))
-    assert c(g)[0].nonzero().flatten().tolist() == [TOK.hold_id]
+    assert np.flatnonzero(c(g)[0]).tolist() == [TOK.hold_id]
 
 
 def test_voices_rests_the_extra_voices():
     g = Grid(TOK, 1)
     g.advance(torch.tensor([pid(60)]))
-    assert set(Voices(1)(g)[0].nonzero().flatten().tolist()) == {TOK.rest_id, TOK.vocab["EOS"]}
+    assert set(np.flatnonzero(Voices(1)(g)[0]).tolist()) == {TOK.rest_id, TOK.vocab["EOS"]}
 
 
 def test_soft_leap_is_relaxed_rather_than_emptying_a_row():
@@ -107,11 +108,11 @@ def test_rules_keep_the_hard_masks_by_key_and_give_the_same_masks():
             EndOnTonic(tonic=0, steps=8, beat=2, voices=(0, 1))]
     kept, fresh = Rules(TOK, 3, cons), Rules(TOK, 3, cons)
     fresh._keyed = False
-    gen = torch.Generator().manual_seed(0)
+    rng = np.random.default_rng(0)
     for _ in range(8 * 2 + 1):
         m = kept.allowed()
-        assert torch.equal(m, fresh.allowed())
-        tokens = torch.multinomial(m.float(), 1, generator=gen)[:, 0]
+        assert np.array_equal(m, fresh.allowed())
+        tokens = np.array([rng.choice(np.flatnonzero(row)) for row in m])
         kept.advance(tokens)
         fresh.advance(tokens)
     assert 0 < len(kept._memo) < 8 * 2 + 1 and not fresh._memo

@@ -1,29 +1,45 @@
+import numpy as np
 import pytest
-import torch
 
-from tunesmith.generation.sampling import apply_mask, sample, temperature, top_k, top_p
+from tunesmith.generation.sampling import filtered, sample
+
+
+def kept(x, **kw):
+    return np.isfinite(filtered(np.array(x, np.float32), **kw)).tolist()
 
 
 def test_top_k_keeps_k_largest():
-    x = torch.tensor([[1.0, 5.0, 3.0, 4.0]])
-    out = top_k(x, 2)
-    assert torch.isfinite(out).tolist() == [[False, True, False, True]]
+    assert kept([[1.0, 5.0, 3.0, 4.0]], k=2) == [[False, True, False, True]]
 
 
 def test_top_p_keeps_the_nucleus_and_never_empties_a_row():
-    x = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
-    assert torch.isfinite(top_p(x, 0.7)).tolist() == [[True, True, False, False]]
-    assert torch.isfinite(top_p(x, 0.01)).tolist() == [[True, False, False, False]]
+    x = np.log([[0.5, 0.3, 0.15, 0.05]])
+    assert kept(x, p=0.7) == [[True, True, False, False]]
+    assert kept(x, p=0.8) == [[True, True, False, False]]  # 0.5 + 0.3 reaches 0.8
+    assert kept(x, p=0.01) == [[True, False, False, False]]
 
 
-def test_temperature_must_be_positive():
+def test_temperature_divides_and_must_be_positive():
+    assert filtered(np.array([[2.0, -4.0]]), temp=2.0).tolist() == [[1.0, -2.0]]
     with pytest.raises(ValueError):
-        temperature(torch.zeros(1, 3), 0)
+        filtered(np.zeros((1, 3)), temp=0)
+    with pytest.raises(ValueError):
+        filtered(np.zeros((1, 3)), p=0)
 
 
-def test_sampling_respects_the_mask():
-    logits = torch.zeros(64, 10)
-    allowed = torch.zeros(64, 10, dtype=torch.bool)
+def test_the_mask_comes_before_top_k():
+    allowed = np.array([[True, False, True, True]])
+    assert kept([[1.0, 5.0, 3.0, 4.0]], allowed=allowed, k=2) == [[False, False, True, True]]
+
+
+def test_sampling_respects_the_mask_and_draws_by_probability():
+    rng = np.random.default_rng(0)
+    allowed = np.zeros((4000, 10), np.bool_)
     allowed[:, [2, 7]] = True
-    drawn = sample(apply_mask(logits, allowed), torch.Generator().manual_seed(0))
+    logits = np.zeros((4000, 10), np.float32)
+    logits[:, 7] = np.log(3.0)  # token 7 three times as likely as token 2
+    drawn = sample(logits, rng, allowed)
     assert set(drawn.tolist()) == {2, 7}
+    assert abs((drawn == 7).mean() - 0.75) < 0.03  # 4000 draws: sd 0.007
+    again = sample(logits, np.random.default_rng(0), allowed)
+    assert np.array_equal(drawn, again)

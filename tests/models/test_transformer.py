@@ -52,7 +52,7 @@ def test_cache_slides_past_the_block_size():
         for t in range(5, 30):
             logits, state = model.step(x[:, t], state)
         # when full, new buffers hold the 7 positions still seen, the new one and room for 2 (block_size / 4)
-        assert state["k0"].size(2) == 10 and int(state["cached"][0]) == 9 and int(state["pos"][0]) == 30
+        assert state["k"].size(3) == 10 and int(state["cached"][0]) == 9 and int(state["pos"][0]) == 30
         # the last step saw exactly the last 8 tokens: with one layer (keys depend on their token only, and
         # rotary positions are relative) that is a fresh pass over them
         fresh, _ = model(x[:, -8:])
@@ -69,14 +69,14 @@ def test_flops_count_attention():
     assert model.flops_per_token(64) > 6 * model.num_params(embedding=False)
 
 
-def test_numpy_step_matches_the_torch_step():
-    """One token at a time runs in numpy on CPU (transformer_step); the torch path gives the same logits."""
+def test_compiled_step_matches_the_torch_step():
+    """One token at a time runs compiled on CPU (transformer_step); the torch path gives the same logits."""
     model = make(bias=True, tie_embeddings=False).eval()
     x = ids(2, 12)
     with torch.no_grad():
         state = model.init_state(2)
         _, state = model.forward_incremental(x[:, :-1], state)
         fast, _ = model.step(x[:, -1], state)
-        model._numpy_step = None
+        model._fast_step = None
         slow, _ = model.step(x[:, -1], state)
     torch.testing.assert_close(fast, slow, atol=1e-5, rtol=0)

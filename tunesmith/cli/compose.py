@@ -29,7 +29,11 @@ def _add_common(p) -> None:
     p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling mass (1: off)")
     p.add_argument("--beams", type=int, default=1, help="beam width (> 1: beam search instead of sampling)")
     p.add_argument("--max-leap", type=int, default=12, help="largest leap within a voice, semitones")
-    p.add_argument("--chromatic", action="store_true", help="allow pitches outside the key's scale")
+    p.add_argument("--in-key", action="store_true", help="only pitches of the key's scale (strict)")
+    p.add_argument("--key-penalty", type=float, default=None, metavar="NATS",
+                   help="make pitches outside the key's scale less likely by this many nats (default: a mild "
+                        "penalty, tuned on Bach's chorales; 0: as the model likes)")
+    p.add_argument("--chromatic", action="store_true", help="no key preference at all (same as --key-penalty 0)")
     p.add_argument("--voices", type=int, help="how many of the model's voices play")
     p.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note onto the tonic")
     p.add_argument("-o", "--out", default="out", help="output folder (default ./out)")
@@ -62,10 +66,12 @@ def request_of(args):
             programs = tuple(int(x) for x in args.instruments.split(","))
         except ValueError:
             raise ConfigError(f"--instruments takes numbers like 52,52,52,32, not {args.instruments!r}") from None
+    penalty = {"key_penalty": 0.0} if args.chromatic else {} if args.key_penalty is None else {
+        "key_penalty": args.key_penalty}
     return Request(style=args.style, key=args.key, meter=args.meter, tempo=args.tempo, bars=args.bars,
                    seed=args.seed, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-                   beams=args.beams, in_key=not args.chromatic, max_leap=args.max_leap, voices=args.voices,
-                   end_on_tonic=not args.no_tonic_ending, programs=programs).check()
+                   beams=args.beams, in_key=args.in_key, max_leap=args.max_leap, voices=args.voices,
+                   end_on_tonic=not args.no_tonic_ending, programs=programs, **penalty).check()
 
 
 def run_compose(args) -> int:

@@ -17,6 +17,7 @@ from tunesmith.errors import ConfigError
 from tunesmith.generation.constraints import (
     EndOnTonic,
     Grammar,
+    KeyPenalty,
     Length,
     MaxLeap,
     Rules,
@@ -36,6 +37,8 @@ DEFAULT_RANGES = {
     1: ((55, 93),),
 }
 FAMILIES = ("Style", "Key", "Meter", "Tempo")
+# the default soft key, tuned on the chorale validation pieces (bench/compose_quality.py --key-penalty)
+KEY_PENALTY = 1.0
 VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
 
 
@@ -53,7 +56,8 @@ class Request:
     top_k: int = 0
     top_p: float = 0.95
     beams: int = 1
-    in_key: bool = True  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
+    in_key: bool = False  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
+    key_penalty: float = KEY_PENALTY  # nats taken from pitches outside that scale (a soft key); 0: none
     max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
     ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
     voices: int | None = None  # how many voices play (default: all the model has)
@@ -65,6 +69,8 @@ class Request:
             raise ConfigError(f"bars must be in 1..512, got {self.bars}")
         if self.temperature <= 0 or not 0 < self.top_p <= 1 or self.top_k < 0 or self.beams < 1:
             raise ConfigError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, beams >= 1")
+        if not 0 <= self.key_penalty <= 100:
+            raise ConfigError(f"key penalty must be in 0..100 nats, got {self.key_penalty}")
         if self.tempo is not None and not 20 <= self.tempo <= 400:
             raise ConfigError(f"tempo must be in 20..400 qpm, got {self.tempo}")
         if self.style is not None and self.style not in STYLES:
@@ -140,8 +146,11 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
     if not 1 <= playing <= voices:
         raise ConfigError(f"this model writes 1..{voices} voices, not {playing}")
     cons = [Grammar(), Length(steps)]
+    scale = _KeyScale(tonic, mode)
     if request.in_key:
-        cons.append(_KeyScale(tonic, mode))
+        cons.append(scale)
+    elif request.key_penalty > 0:
+        cons.append(KeyPenalty(scale.pcs, request.key_penalty))
     if ranges:
         cons.append(VoiceRange(list(ranges)))
     if request.max_leap is not None:

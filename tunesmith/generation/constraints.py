@@ -1,19 +1,21 @@
-"""Musical constraints as composable masks over the next token.
+"""Musical constraints as composable masks over the next token, and soft preferences as biases of its logits.
 
 A `Grid` follows a voice-grid sequence as it grows (which voice writes next, at which step, what each
-voice last played); each constraint is a small callable `grid -> (B, V) bool` of allowed tokens, testable
+voice last played); each constraint is a small callable `grid -> (B, V)` numpy bool array of allowed tokens, testable
 alone. `Rules` ANDs them, and relaxes only the soft ones (largest leap) in a row they would leave empty.
 They run once per generated token, so the masks that depend on the vocabulary only are made once
 (`Grid.mask`), and a hard constraint may name what else its mask depends on (`key(grid)`: equal keys, equal
 masks) so that `Rules` makes the AND of the hard masks once per combination of keys.
-Impossible requests (an empty scale, a range with no note of the key) fail before generation starts.
+A preference (`KeyPenalty`) is a fixed `bias(grid) -> (V,)` added to the logits before the masks: it makes
+tokens less likely without forbidding them. Impossible requests (an empty scale, a range with no note of the
+key) fail before generation starts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import torch
+import numpy as np
 
 from tunesmith.errors import ConfigError
 from tunesmith.theory.scales import scale_pitch_classes
@@ -28,14 +30,14 @@ class Grid:
         self.voices = tokenizer.config["voices"]
         self.vocab_size = len(tokenizer.vocab)
         low, high = tokenizer.pitch_range
-        pitch_of = torch.full((self.vocab_size,), -1, dtype=torch.long)
-        pitch_of[tokenizer.first_pitch_id: tokenizer.first_pitch_id + high - low + 1] = torch.arange(low, high + 1)
+        pitch_of = np.full(self.vocab_size, -1, np.int64)
+        pitch_of[tokenizer.first_pitch_id: tokenizer.first_pitch_id + high - low + 1] = np.arange(low, high + 1)
         self.pitch_of = pitch_of  # (V,) MIDI pitch of each Pitch token, -1 for other tokens
         self.is_pitch = pitch_of >= 0
-        self.is_hold = torch.arange(self.vocab_size) == tokenizer.hold_id
+        self.is_hold = np.arange(self.vocab_size) == tokenizer.hold_id
         self.position = 0  # body tokens written so far
-        self.last_pitch = torch.full((batch, self.voices), -1, dtype=torch.long)
-        self.sounding = torch.zeros((batch, self.voices), dtype=torch.bool)
+        self.last_pitch = np.full((batch, self.voices), -1, np.int64)
+        self.sounding = np.zeros((batch, self.voices), np.bool_)
         self._masks: dict = {}
 
     @property
@@ -46,38 +48,45 @@ class Grid:
     def step(self) -> int:
         return self.position // self.voices
 
-    def advance(self, tokens: torch.Tensor) -> None:
-        """Record the tokens (B,) just written by the current voice."""
+    def advance(self, tokens) -> None:
+        """Record the tokens (B,) just written by the current voice (any integer array: numpy, torch, list)."""
+        tokens = np.asarray(tokens)
         v, pitch = self.voice, self.pitch_of[tokens]
         onset = pitch >= 0
-        self.last_pitch[:, v] = torch.where(onset, pitch, self.last_pitch[:, v])
+        self.last_pitch[:, v] = np.where(onset, pitch, self.last_pitch[:, v])
         self.sounding[:, v] = onset | (self.is_hold[tokens] & self.sounding[:, v])
         self.position += 1
 
-    def reorder(self, index: torch.Tensor) -> None:
+    def reorder(self, index) -> None:
+        index = np.asarray(index)
         self.last_pitch, self.sounding = self.last_pitch[index], self.sounding[index]
 
-    def mask(self, key, make) -> torch.Tensor:
+    def mask(self, key, make) -> np.ndarray:
         """The tensor `make()` (a (V,) mask, or a table of them), made once per `key`: for what depends on the
-        vocabulary only. Shared, so never written to: expand it to (B, V), index it, combine it into new ones."""
+        vocabulary only. Shared, so read-only: broadcast it to (B, V), index it, combine it into new ones."""
         m = self._masks.get(key)
         if m is None:
             m = self._masks[key] = make()
         return m
 
-    def allow(self, batch: int, ids) -> torch.Tensor:
+    def allow(self, batch: int, ids) -> np.ndarray:
         """Only the tokens `ids`, for each of `batch` rows."""
         ids = tuple(ids)
 
         def make():
-            m = torch.zeros(self.vocab_size, dtype=torch.bool)
+            m = np.zeros(self.vocab_size, np.bool_)
             m[list(ids)] = True
             return m
 
-        return self.mask(("allow", ids), make).expand(batch, -1)
+        return self.rows(self.mask(("allow", ids), make), batch)
 
-    def everything(self, batch: int) -> torch.Tensor:
-        return self.mask("everything", lambda: torch.ones(self.vocab_size, dtype=torch.bool)).expand(batch, -1)
+    def everything(self, batch: int) -> np.ndarray:
+        return self.rows(self.mask("everything", lambda: np.ones(self.vocab_size, np.bool_)), batch)
+
+    @staticmethod
+    def rows(mask: np.ndarray, batch: int) -> np.ndarray:
+        """A (V,) mask as a read-only view (batch, V)."""
+        return np.broadcast_to(mask, (batch, len(mask)))
 
 
 # --- the constraints ----------------------------------------------------------------------------------------
@@ -88,7 +97,7 @@ class Grammar:
     def key(self, g: Grid):
         return g.voice == 0 and g.step > 0, tuple(g.sounding[:, g.voice].tolist())
 
-    def __call__(self, g: Grid) -> torch.Tensor:
+    def __call__(self, g: Grid) -> np.ndarray:
         eos = g.voice == 0 and g.step > 0
         ids = [g.tok.rest_id, g.tok.vocab["EOS"]] if eos else [g.tok.rest_id]
         notes = g.mask(("grammar", eos), lambda: g.is_pitch | g.allow(1, ids)[0])  # all but Hold
@@ -110,10 +119,10 @@ class Scale:
     def key(self, g: Grid):
         return None
 
-    def __call__(self, g: Grid) -> torch.Tensor:
+    def __call__(self, g: Grid) -> np.ndarray:
         pcs = tuple(sorted(self.pcs))
-        ok = g.mask(("scale", pcs), lambda: (g.pitch_of < 0) | torch.isin(g.pitch_of % 12, torch.tensor(pcs)))
-        return ok.expand(g.last_pitch.shape[0], -1)
+        ok = g.mask(("scale", pcs), lambda: (g.pitch_of < 0) | np.isin(g.pitch_of % 12, pcs))
+        return g.rows(ok, g.last_pitch.shape[0])
 
 
 @dataclass
@@ -130,13 +139,13 @@ class VoiceRange:
     def key(self, g: Grid):
         return g.voice
 
-    def __call__(self, g: Grid) -> torch.Tensor:
+    def __call__(self, g: Grid) -> np.ndarray:
         b = g.last_pitch.shape[0]
         if g.voice >= len(self.ranges):
             return g.everything(b)
         lo, hi = self.ranges[g.voice]
         p = g.pitch_of
-        return g.mask(("range", lo, hi), lambda: (p < 0) | ((p >= lo) & (p <= hi))).expand(b, -1)
+        return g.rows(g.mask(("range", lo, hi), lambda: (p < 0) | ((p >= lo) & (p <= hi))), b)
 
 
 @dataclass
@@ -146,11 +155,11 @@ class MaxLeap:
     semitones: int
     soft: bool = field(default=True, init=False)
 
-    def __call__(self, g: Grid) -> torch.Tensor:
+    def __call__(self, g: Grid) -> np.ndarray:
         def make():  # row 1 + q: the tokens allowed after pitch q (row 0: after no pitch yet)
-            last = torch.arange(-1, int(g.pitch_of.max()) + 1)[:, None]  # (P + 1, 1)
+            last = np.arange(-1, int(g.pitch_of.max()) + 1)[:, None]  # (P + 1, 1)
             p = g.pitch_of[None, :]
-            return (p < 0) | (last < 0) | ((p - last).abs() <= self.semitones)  # (P + 1, V)
+            return (p < 0) | (last < 0) | (np.abs(p - last) <= self.semitones)  # (P + 1, V)
 
         return g.mask(("leap", self.semitones), make)[g.last_pitch[:, g.voice] + 1]  # (B, V)
 
@@ -164,7 +173,7 @@ class Voices:
     def key(self, g: Grid):
         return g.voice < self.n
 
-    def __call__(self, g: Grid) -> torch.Tensor:
+    def __call__(self, g: Grid) -> np.ndarray:
         b = g.last_pitch.shape[0]
         if g.voice < self.n:
             return g.everything(b)
@@ -184,12 +193,12 @@ class Length:
     def key(self, g: Grid):
         return g.step >= self.steps
 
-    def __call__(self, g: Grid) -> torch.Tensor:
+    def __call__(self, g: Grid) -> np.ndarray:
         b = g.last_pitch.shape[0]
         eos = g.tok.vocab["EOS"]
         if g.step >= self.steps:
             return g.allow(b, [eos])
-        return g.mask(("all but", eos), lambda: ~g.allow(1, [eos])[0]).expand(b, -1)
+        return g.rows(g.mask(("all but", eos), lambda: ~g.allow(1, [eos])[0]), b)
 
 
 @dataclass
@@ -208,15 +217,32 @@ class EndOnTonic:
             return "free"
         return "tonic" if g.step == last_beat else "hold"
 
-    def __call__(self, g: Grid) -> torch.Tensor:
+    def __call__(self, g: Grid) -> np.ndarray:
         b = g.last_pitch.shape[0]
         phase = self.key(g)
         if phase == "free":
             return g.everything(b)
         if phase == "tonic":
             pc = self.tonic % 12
-            return g.mask(("tonic", pc), lambda: (g.pitch_of >= 0) & (g.pitch_of % 12 == pc)).expand(b, -1)
+            return g.rows(g.mask(("tonic", pc), lambda: (g.pitch_of >= 0) & (g.pitch_of % 12 == pc)), b)
         return g.allow(b, [g.tok.hold_id])
+
+
+@dataclass
+class KeyPenalty:
+    """Pitches outside the pitch classes `pcs` lose `nats` of log-probability (a soft key: chromatic notes
+    stay possible, just rarer; 0 leaves the model as it is)."""
+
+    pcs: frozenset
+    nats: float
+
+    def __post_init__(self):
+        if not 0 <= self.nats <= 100:
+            raise ConfigError(f"key penalty must be in 0..100 nats, got {self.nats}")
+
+    def bias(self, g: Grid) -> np.ndarray:
+        outside = (g.pitch_of >= 0) & ~np.isin(g.pitch_of % 12, sorted(self.pcs))
+        return np.where(outside, np.float32(-self.nats), np.float32(0))
 
 
 class Rules:
@@ -227,40 +253,52 @@ class Rules:
 
     def __init__(self, tokenizer, batch: int, constraints):
         self.grid = Grid(tokenizer, batch)
+        biased = [c for c in constraints if hasattr(c, "bias")]
+        constraints = [c for c in constraints if not hasattr(c, "bias")]
         self.hard = [c for c in constraints if not getattr(c, "soft", False)]
         self.soft = [c for c in constraints if getattr(c, "soft", False)]
+        # the sum of the preferences' biases (V,), added to the logits before the masks; None without any
+        self.bias = sum(c.bias(self.grid) for c in biased) if biased else None
         self._keyed = all(hasattr(c, "key") for c in self.hard)
         self._memo: dict = {}
 
-    def _hard(self) -> tuple[torch.Tensor, torch.Tensor]:
+    def _hard(self) -> tuple[np.ndarray, np.ndarray]:
         """(the AND of the hard masks (B, V), rows where it allows no pitch (B, 1)), made once per key."""
         g = self.grid
         batch = g.last_pitch.shape[0]  # beam search grows it
         key = (batch, *(c.key(g) for c in self.hard)) if self._keyed else None
         hit = self._memo.get(key)
         if hit is None:
-            m = torch.ones((batch, g.vocab_size), dtype=torch.bool)
+            m = np.ones((batch, g.vocab_size), np.bool_)
             for c in self.hard:
                 m &= c(g)
-            hit = m, ~(m & g.is_pitch).any(-1, keepdim=True)
+            hit = m, ~(m & g.is_pitch).any(-1, keepdims=True)
+            m.flags.writeable = False  # shared by every token with this key
             if key is not None and len(self._memo) < self.MEMO:
                 self._memo[key] = hit
         return hit
 
-    def allowed(self) -> torch.Tensor:
+    def allowed(self) -> np.ndarray:
+        """The tokens allowed next (B, V) bool: read-only (it may be the memo's own array)."""
         m, silent = self._hard()
         pitch = self.grid.is_pitch
         for c in self.soft:
             both = m & c(self.grid)
             # relax where the soft rule would take away every pitch the hard rules allow
-            keep = (both & pitch).any(-1, keepdim=True) | silent
-            m = torch.where(keep, both, m)
-        return m.clone() if not self.soft else m  # the hard mask is kept: callers get their own
+            keep = (both & pitch).any(-1, keepdims=True) | silent
+            m = np.where(keep, both, m)
+        return m
 
-    def advance(self, tokens: torch.Tensor) -> None:
+    def constrain(self, logits: np.ndarray) -> np.ndarray:
+        """logits (B, V) with the preferences' bias added and -inf where the masks forbid."""
+        if self.bias is not None:
+            logits = logits + self.bias
+        return np.where(self.allowed(), logits, np.float32(-np.inf))
+
+    def advance(self, tokens) -> None:
         self.grid.advance(tokens)
 
-    def reorder(self, index: torch.Tensor) -> None:
+    def reorder(self, index) -> None:
         self.grid.reorder(index)
 
 

@@ -11,10 +11,11 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import torch
 from threadpoolctl import ThreadpoolController
 
-from tunesmith.generation.sampling import apply_mask, sample, temperature, top_k, top_p
+from tunesmith.generation.sampling import sample
 from tunesmith.models.base import select_state
 
 
@@ -39,37 +40,35 @@ def one_thread():
         torch.set_num_threads(n)
 
 
-def _filter(logits, rules, temp: float, k: int, p: float):
-    if rules is not None:
-        logits = apply_mask(logits, rules.allowed())
-    return top_p(top_k(temperature(logits, temp), k), p)
+def _constrain(logits: np.ndarray, rules) -> np.ndarray:
+    return logits if rules is None else rules.constrain(logits)
 
 
 @torch.inference_mode()
 def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, rules=None, temp: float = 1.0,
-                  k: int = 0, p: float = 1.0, seed: int | None = None, batch: int = 1) -> Iterator[torch.Tensor]:
-    """Yield the next token of each of `batch` sequences (B,) as soon as it is sampled; stops when every
+                  k: int = 0, p: float = 1.0, seed: int | None = None, batch: int = 1) -> Iterator[np.ndarray]:
+    """Yield the next token of each of `batch` sequences (B,) int64 as soon as it is sampled; stops when every
     sequence has written EOS (a finished row keeps writing EOS) or after `max_new_tokens`. Torch and BLAS run
     on one thread until the stream ends (`one_thread`)."""
     model.eval()
-    gen = torch.Generator().manual_seed(seed) if seed is not None else None
+    rng = np.random.default_rng(seed)
     with one_thread():
         ids = torch.tensor([prompt] * batch, dtype=torch.long)
         state = model.init_state(batch)
         logits, state = model.forward_incremental(ids, state)
-        logits = logits[:, -1].float()
-        done = torch.zeros(batch, dtype=torch.bool)
+        logits = logits[:, -1].float().numpy()
+        done = np.zeros(batch, np.bool_)
         for _ in range(max_new_tokens):
-            nxt = sample(_filter(logits, rules, temp, k, p), gen)
-            nxt = nxt.masked_fill(done, eos_id)
+            nxt = sample(_constrain(logits, rules), rng, temp=temp, k=k, p=p)
+            nxt[done] = eos_id
             if rules is not None:
                 rules.advance(nxt)
             done |= nxt == eos_id
             yield nxt
-            if bool(done.all()):
+            if done.all():
                 return
-            logits, state = model.step(nxt, state)
-            logits = logits.float()
+            logits, state = model.step(torch.from_numpy(nxt), state)
+            logits = logits.float().numpy()
 
 
 def generate(model, prompt: list[int], max_new_tokens: int, eos_id: int, rules=None, temp: float = 1.0,
@@ -101,9 +100,7 @@ def beam_search(model, prompt: list[int], max_new_tokens: int, eos_id: int, beam
     scores = torch.zeros(1)
     finished: list[tuple[float, list[int]]] = []
     for _ in range(max_new_tokens):
-        if rules is not None:
-            logits = apply_mask(logits, rules.allowed())
-        logp = logits.log_softmax(-1) + scores[:, None]  # (beams, V)
+        logp = torch.from_numpy(_constrain(logits.numpy(), rules)).log_softmax(-1) + scores[:, None]  # (beams, V)
         flat = logp.flatten()
         top = torch.topk(flat, min(2 * beams, int(torch.isfinite(flat).sum())))
         rows, toks, keep = [], [], []

@@ -1,6 +1,6 @@
 """A decoder-only Transformer: pre-norm blocks, rotary position embeddings (Su et al. 2021, relative
 positions without a learned table), `scaled_dot_product_attention`, a key/value cache for incremental
-decoding (buffers filled in place; one token at a time runs in numpy on CPU, see transformer_step), and a
+decoding (buffers filled in place; one token at a time runs compiled on CPU, see transformer_step), and a
 slow path that returns the attention weights for visualization."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from torch import nn
 
 from tunesmith.errors import ConfigError
 from tunesmith.models.base import SequenceModel, State
-from tunesmith.models.transformer_step import NumpyStep
+from tunesmith.models.transformer_step import CompiledStep
 
 
 @dataclass(frozen=True)
@@ -150,18 +150,16 @@ class Transformer(SequenceModel):
         return logits, ws
 
     def init_state(self, batch_size: int, device=None) -> State:
-        """Key and value buffers per layer (B, H, N, D), filled in place as tokens come, with `cached` the
+        """Key and value buffers "k" and "v" (B, L, H, N, D), filled in place as tokens come, with `cached` the
         number of positions they hold and `pos` the position of the next token."""
         c = self.config
-        empty = torch.zeros(batch_size, c.n_head, 0, c.n_embd // c.n_head, device=device)
+        empty = torch.zeros(batch_size, c.n_layer, c.n_head, 0, c.n_embd // c.n_head, device=device)
         zeros = torch.zeros(batch_size, dtype=torch.long, device=device)
-        state = {"pos": zeros, "cached": zeros}
-        for i in range(c.n_layer):
-            state[f"k{i}"], state[f"v{i}"] = empty, empty
-        # numpy views of the weights for the single-token step, taken where every generation starts
+        # the compiled single-token step (transformer_step) with a copy of the weights, made where every
+        # generation starts
         w = self.embed.weight
-        self._numpy_step = NumpyStep(self) if w.device.type == "cpu" and w.dtype == torch.float32 else None
-        return state
+        self._fast_step = CompiledStep(self) if w.device.type == "cpu" and w.dtype == torch.float32 else None
+        return {"pos": zeros, "cached": zeros, "k": empty, "v": empty}
 
     def forward_incremental(self, ids, state: State):
         """Writes the new keys and values into the state's buffers past the positions it holds, so that a
@@ -171,22 +169,21 @@ class Transformer(SequenceModel):
         start, n = (state["pos"].tolist()[0], state["cached"].tolist()[0]) if B else (0, 0)
         keep = min(n, S - 1)  # the new tokens see block_size - 1 past positions: the training context
         state = dict(state)
-        if n + T > state["k0"].size(2):
+        if n + T > state["k"].size(3):
             # full: new buffers with the positions still seen (rotary positions are relative, so sliding the
             # window needs no renumbering) and room for block_size / 4 more tokens. The old state stays valid.
-            for i in range(self.config.n_layer):
-                for name in (f"k{i}", f"v{i}"):
-                    old = state[name]
-                    state[name] = old.new_zeros(*old.shape[:2], keep + T + max(1, S // 4), old.size(3))
-                    state[name][:, :, :keep] = old[:, :, n - keep:n]
+            for name in ("k", "v"):
+                old = state[name]
+                state[name] = old.new_zeros(*old.shape[:3], keep + T + max(1, S // 4), old.size(4))
+                state[name][:, :, :, :keep] = old[:, :, :, n - keep:n]
             n = keep
-        fast = getattr(self, "_numpy_step", None)
+        fast = getattr(self, "_fast_step", None)
+        k, v = state["k"], state["v"]
         if T == 1 and fast is not None and not self.training and not torch.is_grad_enabled() \
-                and state["k0"].dtype == torch.float32 and state["k0"].device.type == "cpu":
-            caches = [(state[f"k{i}"].numpy(), state[f"v{i}"].numpy()) for i in range(self.config.n_layer)]
-            logits = torch.from_numpy(fast(ids.numpy()[:, 0], caches, n, keep, start)[:, None])  # (B, 1, V)
+                and k.dtype == torch.float32 and k.device.type == "cpu":
+            logits = torch.from_numpy(fast(ids.numpy()[:, 0], k.numpy(), v.numpy(), n, keep, start)[:, None])
         else:
-            caches = [(state[f"k{i}"], state[f"v{i}"], n, keep) for i in range(self.config.n_layer)]
+            caches = [(k[:, i], v[:, i], n, keep) for i in range(self.config.n_layer)]
             logits, _ = self._run(ids, start, caches)
         state["pos"] = state["pos"] + T
         state["cached"] = torch.full_like(state["cached"], n + T)
