@@ -3,9 +3,11 @@ NLL per token, and ship the better one (weights + config + card) to tunesmith/sh
 
     python scripts/ship_models.py chorales --minutes 8
     python scripts/ship_models.py folk --minutes 8
+    python scripts/ship_models.py chorales --families transformer --steps 3000   # the preset's run, no contest
 
-Steps are fixed from a short throughput measurement, so that the schedule is a function of the step and
-the run is reproducible from the exact `tunesmith train` command recorded in the card.
+Steps are fixed from a short throughput measurement (or given), so that the schedule is a function of the
+step and the run is reproducible from the exact `tunesmith train` command recorded in the card.
+`--reuse` ships runs/<preset>/ as already trained by that command instead of training again.
 """
 
 from __future__ import annotations
@@ -54,7 +56,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", choices=sorted(DATA))
     ap.add_argument("--minutes", type=float, default=8.0, help="training budget per model (wall clock)")
+    ap.add_argument("--families", default=",".join(FAMILIES), help="comma-separated, from " + ", ".join(FAMILIES))
+    ap.add_argument("--steps", type=int, help="training steps of every family (default: what fits in --minutes)")
+    ap.add_argument("--reuse", action="store_true", help="ship runs/<preset>/ as trained, do not train again")
     args = ap.parse_args()
+    families = [f for f in args.families.split(",") if f]
+    if not families or set(families) - set(FAMILIES):
+        ap.error(f"--families: choose from {', '.join(FAMILIES)}")
 
     from tunesmith.training import load_preset
     from tunesmith.training.budget import steps_for
@@ -64,28 +72,33 @@ def main() -> None:
     tunesmith("data", "tokenize", *tok)
 
     rows = []
-    for fam in FAMILIES:
+    for fam in families:
         preset = f"{args.corpus}-{fam}"
-        steps = steps_for(load_preset(preset), args.minutes)
+        steps = args.steps or steps_for(load_preset(preset), args.minutes)
         out = ROOT / "runs" / preset
-        shutil.rmtree(out, ignore_errors=True)
         cmd = ["train", "--preset", preset, "--set", f"train.max_steps={steps}", "--out", f"runs/{preset}"]
-        t0 = time.perf_counter()
-        tunesmith(*cmd)
-        wall = time.perf_counter() - t0
+        if args.reuse:
+            wall = None  # trained earlier, by the same command: its wall clock is not recorded here
+        else:
+            shutil.rmtree(out, ignore_errors=True)
+            t0 = time.perf_counter()
+            tunesmith(*cmd)
+            wall = time.perf_counter() - t0
         nll, tokens = full_valid_nll(out / "best")
         config = json.loads((out / "best" / "config.json").read_text())
         rows.append({"family": fam, "preset": preset, "steps": steps, "best_step": config["step"],
-                     "wall_minutes": round(wall / 60, 2), "valid_nll": nll, "valid_tokens": tokens,
+                     "wall_minutes": round(wall / 60, 2) if wall else "n/a", "valid_nll": nll, "valid_tokens": tokens,
                      "unigram_nll": config["metrics"].get("unigram_nll"), "params": config.get("params"),
                      "command": "tunesmith " + " ".join(cmd)})
         print(json.dumps(rows[-1]), flush=True)
 
     best = min(rows, key=lambda r: r["valid_nll"] if math.isfinite(r["valid_nll"]) else math.inf)
-    ship(args.corpus, best, rows, args.minutes)
+    reproduce = f"python scripts/ship_models.py {args.corpus} " + (
+        f"--families {','.join(families)} --steps {args.steps}" if args.steps else f"--minutes {args.minutes:g}")
+    ship(args.corpus, best, rows, args.minutes, reproduce)
 
 
-def ship(corpus: str, best: dict, rows: list[dict], minutes: float) -> None:
+def ship(corpus: str, best: dict, rows: list[dict], minutes: float, reproduce: str) -> None:
     from tunesmith.models.checkpoint import CARD, CONFIG
     from tunesmith.models.checkpoint import ship as copy_checkpoint
 
@@ -104,12 +117,19 @@ def ship(corpus: str, best: dict, rows: list[dict], minutes: float) -> None:
     if eval_tokens:  # training tracked a prefix of valid: say which figure is which
         card = card.replace("- **validation NLL**:", f"- **validation NLL** (first {eval_tokens:,} valid tokens, as "
                             f"tracked in training; whole split: {best['valid_nll']:.4f}):")
+    if len(rows) > 1:
+        how = f"""The {' and the '.join(r['family'] for r in rows)} were trained on the same data for the same
+wall-clock budget (~{minutes:g} minutes each, steps fixed from a throughput measurement) on a 2-core CPU
+({datetime.date.today()}); the one with the lower validation NLL per token over the whole valid split
+({best['valid_tokens']:,} tokens) ships."""
+    else:
+        how = f"""Only the {best['family']} was trained ({datetime.date.today()}, 2-core CPU; the family won the earlier
+equal-budget contests in bench/RESULTS.md). Its validation NLL per token is over the whole valid split
+({best['valid_tokens']:,} tokens)."""
     card += f"""
 ## How it was chosen
 
-The LSTM and the Transformer were trained on the same data for the same wall-clock budget (~{minutes:g} minutes
-each, steps fixed from a throughput measurement) on a 2-core CPU ({datetime.date.today()}); the one with the
-lower validation NLL per token over the whole valid split ({best['valid_tokens']:,} tokens) ships.
+{how}
 
 | family | parameters | steps | best step | wall minutes | valid NLL (nats/token) | unigram NLL |
 |---|---|---|---|---|---|---|
@@ -119,8 +139,8 @@ Shipped: **{best['family']}**, validation NLL {best['valid_nll']:.4f} nats/token
 
 ## Reproduce
 
-One command: `python scripts/ship_models.py {corpus} --minutes {minutes:g}` (prepares and tokenizes the data,
-trains both, ships the better). The shipped run alone:
+One command: `{reproduce}` (prepares and tokenizes the data, trains, ships). The shipped run
+alone:
 
     tunesmith data prepare {' '.join(prep)}
     tunesmith data tokenize {' '.join(tok)}

@@ -101,18 +101,21 @@ def test_impossible_requests_fail_before_generation():
         Scale(0, "no-such-scale")
 
 
-def test_rules_keep_the_hard_masks_by_key_and_give_the_same_masks():
-    """Rules makes the AND of the hard masks once per combination of the constraints' keys: along random pieces,
-    every mask equals the one made afresh."""
-    cons = [Grammar(), Length(8), Scale(0, "major"), VoiceRange([(60, 72), (40, 60)]), MaxLeap(5),
-            EndOnTonic(tonic=0, steps=8, beat=2, voices=(0, 1))]
-    kept, fresh = Rules(TOK, 3, cons), Rules(TOK, 3, cons)
-    fresh._keyed = False
-    rng = np.random.default_rng(0)
-    for _ in range(8 * 2 + 1):
-        m = kept.allowed()
-        assert np.array_equal(m, fresh.allowed())
-        tokens = np.array([rng.choice(np.flatnonzero(row)) for row in m])
-        kept.advance(tokens)
-        fresh.advance(tokens)
-    assert 0 < len(kept._memo) < 8 * 2 + 1 and not fresh._memo
+def test_rules_keep_the_masks_by_key_and_give_the_same_masks():
+    """Rules makes the combined mask once per combination of the constraints' keys: along random pieces, every
+    mask equals the one made afresh, and far fewer are made than tokens written."""
+    steps = 64
+    cons = [Grammar(), Length(steps), Scale(0, "major"), VoiceRange([(60, 67), (48, 55)]), MaxLeap(5),
+            EndOnTonic(tonic=0, steps=steps, beat=2, voices=(0, 1))]
+    for batch in (1, 3):
+        kept, fresh = Rules(TOK, batch, cons), Rules(TOK, batch, cons)
+        fresh._keyed = False
+        rng = np.random.default_rng(0)
+        for _ in range(steps * 2 + 1):
+            m = kept.allowed()
+            assert np.array_equal(m, fresh.allowed())
+            tokens = np.array([rng.choice(np.flatnonzero(row)) for row in m])
+            kept.advance(tokens)
+            fresh.advance(tokens)
+        assert 0 < len(kept._memo) < steps * 2 + 1 and not fresh._memo
+    assert len(kept._memo) > 0 and not kept.allowed().flags.writeable

@@ -70,7 +70,7 @@ def test_beam_search_obeys_constraints_and_beats_greedy_likelihood():
             logits, _ = model(x[:, :-1])
         total = 0.0
         for t in range(len(PROMPT) - 1, len(ids) - 1):
-            masked = logits[0, t].masked_fill(~torch.from_numpy(r.allowed()[0]), float("-inf")).log_softmax(-1)
+            masked = logits[0, t].masked_fill(~torch.tensor(r.allowed()[0]), float("-inf")).log_softmax(-1)
             total += masked[ids[t + 1]].item()
             r.advance(torch.tensor([ids[t + 1]]))
         return total

@@ -1,11 +1,11 @@
 """Musical constraints as composable masks over the next token, and soft preferences as biases of its logits.
 
 A `Grid` follows a voice-grid sequence as it grows (which voice writes next, at which step, what each
-voice last played); each constraint is a small callable `grid -> (B, V)` numpy bool array of allowed tokens, testable
-alone. `Rules` ANDs them, and relaxes only the soft ones (largest leap) in a row they would leave empty.
-They run once per generated token, so the masks that depend on the vocabulary only are made once
-(`Grid.mask`), and a hard constraint may name what else its mask depends on (`key(grid)`: equal keys, equal
-masks) so that `Rules` makes the AND of the hard masks once per combination of keys.
+voice last played); each constraint is a small callable `grid -> (B, V)` numpy bool array of allowed
+tokens, testable alone. `Rules` ANDs them, and relaxes only the soft ones (largest leap) in a row they would
+leave empty. They run once per generated token, so the masks that depend on the vocabulary only are made
+once (`Grid.mask`), and a constraint may name what else its mask depends on (`key(grid)`: equal keys, equal
+masks) so that `Rules` makes the combined mask once per combination of keys.
 A preference (`KeyPenalty`) is a fixed `bias(grid) -> (V,)` added to the logits before the masks: it makes
 tokens less likely without forbidding them. Impossible requests (an empty scale, a range with no note of the
 key) fail before generation starts.
@@ -155,6 +155,9 @@ class MaxLeap:
     semitones: int
     soft: bool = field(default=True, init=False)
 
+    def key(self, g: Grid):
+        return tuple(g.last_pitch[:, g.voice].tolist())
+
     def __call__(self, g: Grid) -> np.ndarray:
         def make():  # row 1 + q: the tokens allowed after pitch q (row 0: after no pitch yet)
             last = np.arange(-1, int(g.pitch_of.max()) + 1)[:, None]  # (P + 1, 1)
@@ -249,7 +252,7 @@ class Rules:
     """All constraints of a generation, ANDed; a soft constraint is dropped for a row where it would forbid
     every pitch the hard ones allow (so a voice never falls silent just to obey the leap limit)."""
 
-    MEMO = 4096  # combinations of hard-constraint keys kept (a few hundred for one piece)
+    MEMO = 4096  # combinations of keys kept (a few hundred for one piece)
 
     def __init__(self, tokenizer, batch: int, constraints):
         self.grid = Grid(tokenizer, batch)
@@ -259,33 +262,32 @@ class Rules:
         self.soft = [c for c in constraints if getattr(c, "soft", False)]
         # the sum of the preferences' biases (V,), added to the logits before the masks; None without any
         self.bias = sum(c.bias(self.grid) for c in biased) if biased else None
-        self._keyed = all(hasattr(c, "key") for c in self.hard)
+        self.all = self.hard + self.soft
+        self._keyed = all(hasattr(c, "key") for c in self.all)
         self._memo: dict = {}
 
-    def _hard(self) -> tuple[np.ndarray, np.ndarray]:
-        """(the AND of the hard masks (B, V), rows where it allows no pitch (B, 1)), made once per key."""
+    def allowed(self) -> np.ndarray:
+        """The tokens allowed next (B, V) bool, read-only: made once per combination of the constraints' keys."""
         g = self.grid
-        batch = g.last_pitch.shape[0]  # beam search grows it
-        key = (batch, *(c.key(g) for c in self.hard)) if self._keyed else None
-        hit = self._memo.get(key)
-        if hit is None:
-            m = np.ones((batch, g.vocab_size), np.bool_)
-            for c in self.hard:
-                m &= c(g)
-            hit = m, ~(m & g.is_pitch).any(-1, keepdims=True)
+        key = (g.last_pitch.shape[0], *(c.key(g) for c in self.all)) if self._keyed else None  # beams grow B
+        m = self._memo.get(key)
+        if m is None:
+            m = self._make()
             m.flags.writeable = False  # shared by every token with this key
             if key is not None and len(self._memo) < self.MEMO:
-                self._memo[key] = hit
-        return hit
+                self._memo[key] = m
+        return m
 
-    def allowed(self) -> np.ndarray:
-        """The tokens allowed next (B, V) bool: read-only (it may be the memo's own array)."""
-        m, silent = self._hard()
-        pitch = self.grid.is_pitch
+    def _make(self) -> np.ndarray:
+        g = self.grid
+        m = np.ones((g.last_pitch.shape[0], g.vocab_size), np.bool_)
+        for c in self.hard:
+            m &= c(g)
+        silent = ~(m & g.is_pitch).any(-1, keepdims=True)  # rows where the hard rules allow no pitch
         for c in self.soft:
-            both = m & c(self.grid)
+            both = m & c(g)
             # relax where the soft rule would take away every pitch the hard rules allow
-            keep = (both & pitch).any(-1, keepdims=True) | silent
+            keep = (both & g.is_pitch).any(-1, keepdims=True) | silent
             m = np.where(keep, both, m)
         return m
 

@@ -40,10 +40,6 @@ def one_thread():
         torch.set_num_threads(n)
 
 
-def _constrain(logits: np.ndarray, rules) -> np.ndarray:
-    return logits if rules is None else rules.constrain(logits)
-
-
 @torch.inference_mode()
 def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, rules=None, temp: float = 1.0,
                   k: int = 0, p: float = 1.0, seed: int | None = None, batch: int = 1) -> Iterator[np.ndarray]:
@@ -58,8 +54,13 @@ def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, ru
         logits, state = model.forward_incremental(ids, state)
         logits = logits[:, -1].float().numpy()
         done = np.zeros(batch, np.bool_)
+        allowed = None
         for _ in range(max_new_tokens):
-            nxt = sample(_constrain(logits, rules), rng, temp=temp, k=k, p=p)
+            if rules is not None:
+                allowed = rules.allowed()
+                if rules.bias is not None:
+                    logits = logits + rules.bias
+            nxt = sample(logits, rng, allowed, temp, k, p)
             nxt[done] = eos_id
             if rules is not None:
                 rules.advance(nxt)
@@ -100,7 +101,8 @@ def beam_search(model, prompt: list[int], max_new_tokens: int, eos_id: int, beam
     scores = torch.zeros(1)
     finished: list[tuple[float, list[int]]] = []
     for _ in range(max_new_tokens):
-        logp = torch.from_numpy(_constrain(logits.numpy(), rules)).log_softmax(-1) + scores[:, None]  # (beams, V)
+        x = logits.numpy() if rules is None else rules.constrain(logits.numpy())
+        logp = torch.from_numpy(x).log_softmax(-1) + scores[:, None]  # (beams, V)
         flat = logp.flatten()
         top = torch.topk(flat, min(2 * beams, int(torch.isfinite(flat).sum())))
         rows, toks, keep = [], [], []

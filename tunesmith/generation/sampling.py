@@ -47,9 +47,10 @@ def _filter(x, allowed, temp, k, p):
 
 
 @njit(cache=True)
-def _race(x, q):
-    """Per row, the argmax of p_i / q_i with q ~ Exp(1): an exact draw from softmax(x) (the exponential race),
-    computed as argmax x_i - log q_i. A row with nothing finite draws index 0."""
+def _draw(x, allowed, temp, k, p, q):
+    """`_filter`, then per row the argmax of p_i / q_i with q ~ Exp(1): an exact draw from softmax(x) (the
+    exponential race), computed as argmax x_i - log q_i. A row with nothing finite draws index 0."""
+    _filter(x, allowed, temp, k, p)
     out = np.zeros(x.shape[0], np.int64)
     for b in range(x.shape[0]):
         best = NEG
@@ -61,8 +62,15 @@ def _race(x, q):
     return out
 
 
-def _everything(logits: np.ndarray) -> np.ndarray:
-    return np.ones(logits.shape, np.bool_)
+def _checked(logits, allowed, temp: float, p: float) -> tuple[np.ndarray, np.ndarray]:
+    if temp <= 0:
+        raise ValueError(f"temperature must be > 0, got {temp}")
+    if not 0 < p <= 1:
+        raise ValueError(f"top_p must be in (0, 1], got {p}")
+    x = np.array(logits, dtype=np.float32, copy=True, ndmin=2)
+    if allowed is None:
+        return x, np.ones(x.shape, np.bool_)
+    return x, allowed if allowed.shape == x.shape else np.broadcast_to(allowed, x.shape)
 
 
 def filtered(logits: np.ndarray, allowed: np.ndarray | None = None, temp: float = 1.0, k: int = 0,
@@ -70,18 +78,15 @@ def filtered(logits: np.ndarray, allowed: np.ndarray | None = None, temp: float 
     """A copy of logits (B, V) with -inf where `allowed` (B, V) bool is False, divided by the temperature
     (> 0: below 1 sharpens, above 1 flattens), then only the k largest (k <= 0: all) and the smallest set of
     tokens whose probability reaches p (Holtzman et al. 2020; p = 1: all) kept."""
-    if temp <= 0:
-        raise ValueError(f"temperature must be > 0, got {temp}")
-    if not 0 < p <= 1:
-        raise ValueError(f"top_p must be in (0, 1], got {p}")
-    x = np.array(logits, dtype=np.float32, copy=True, ndmin=2)
-    mask = _everything(x) if allowed is None else np.broadcast_to(allowed, x.shape)
-    _filter(x, mask, np.float32(temp), int(k), float(p))
+    x, allowed = _checked(logits, allowed, temp, p)
+    _filter(x, allowed, np.float32(temp), int(k), float(p))
     return x
 
 
 def sample(logits: np.ndarray, rng: np.random.Generator, allowed: np.ndarray | None = None, temp: float = 1.0,
            k: int = 0, p: float = 1.0) -> np.ndarray:
-    """One token per row (B,) int64 from `filtered(logits, allowed, temp, k, p)`; `rng` makes it reproducible."""
-    x = filtered(logits, allowed, temp, k, p)
-    return _race(x, rng.standard_exponential(x.shape, dtype=np.float32))
+    """One token per row (B,) int64 drawn from `filtered(logits, allowed, temp, k, p)`; `rng` makes it
+    reproducible."""
+    x, allowed = _checked(logits, allowed, temp, p)
+    q = rng.standard_exponential(x.shape, dtype=np.float32)
+    return _draw(x, allowed, np.float32(temp), int(k), float(p), q)
