@@ -4,16 +4,18 @@ pieces fall inside it on each metric, and on all three at once.
 
     python bench/compose_quality.py --generated FOLDER --reference chorales:valid
     python bench/compose_quality.py --model default --reference chorales:valid --pieces 20 --bars 12 \\
-        --key-penalty 0,0.5,1,1.5,2 --in-key
+        --key-penalty 0,0.5,1 --hold-penalty 0,0.25,0.5 --top-p 0.95,1 --in-key
 
 With --model, pieces are composed here as `tunesmith compose -n PIECES --bars BARS` would (seeds 0, 1, ...,
-key, meter and tempo drawn by the model), once per key penalty, and once with the strict key mask if asked:
-a sweep that chooses the default soft key (tuned on the validation split; the test split stays unseen).
+key, meter and tempo drawn by the model), once per combination of key penalty, hold penalty and top-p (and
+with the strict key mask if asked): the sweep that chose the defaults of `tunesmith compose` (on the
+validation split; the test split stays unseen).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 
 import numpy as np
 
@@ -40,12 +42,22 @@ def table(label: str, gen: np.ndarray, ref: np.ndarray) -> list[str]:
     return rows
 
 
-def composed(model: str, pieces: int, bars: int, **request) -> list:
-    from tunesmith.generation.compose import Request, compose
+def floats(text: str) -> list[float]:
+    return [float(x) for x in text.split(",") if x]
+
+
+@functools.cache
+def loaded(model: str):
     from tunesmith.generation.load import load
 
-    loaded = load(model)
-    return [compose(loaded.model, loaded.tokenizer, Request(bars=bars, seed=seed, **request))[0]
+    return load(model)
+
+
+def composed(model: str, pieces: int, bars: int, **request) -> list:
+    from tunesmith.generation.compose import Request, compose
+
+    loaded_ = loaded(model)
+    return [compose(loaded_.model, loaded_.tokenizer, Request(bars=bars, seed=seed, **request))[0]
             for seed in range(pieces)]
 
 
@@ -56,26 +68,29 @@ def main() -> None:
     ap.add_argument("--model", help="compose with this model instead (shipped name or checkpoint folder)")
     ap.add_argument("--pieces", type=int, default=20)
     ap.add_argument("--bars", type=int, default=12)
-    ap.add_argument("--key-penalty", default="", help="comma-separated nats to sweep, e.g. 0,0.5,1,2")
+    ap.add_argument("--key-penalty", default="1", help="comma-separated nats to sweep, e.g. 0,0.5,1,2")
+    ap.add_argument("--hold-penalty", default="0", help="comma-separated nats to sweep, e.g. 0,0.25,0.5")
+    ap.add_argument("--top-p", default="0.95", help="comma-separated nucleus masses to sweep, e.g. 0.95,1")
     ap.add_argument("--in-key", action="store_true", help="also the strict key mask")
     args = ap.parse_args()
     if not args.generated and not args.model:
         ap.error("give --generated FOLDER or --model NAME")
     ref = values(load_set(args.reference))
-    runs = []
-    if args.generated:
-        runs.append((args.generated, values(load_set(args.generated))))
-    if args.model:
-        for nats in [float(x) for x in args.key_penalty.split(",") if x]:
-            scores = composed(args.model, args.pieces, args.bars, key_penalty=nats)
-            runs.append((f"key penalty {nats:g}", values(scores)))
-        if args.in_key:
-            runs.append(("strict key mask", values(composed(args.model, args.pieces, args.bars, in_key=True))))
     print(f"against {args.reference} ({len(ref)} pieces)\n")
     print("| pieces | metric | generated mean [min, max] | real mean [min, max] | generated inside the real range |")
     print("|---|---|---|---|---|")
-    for label, gen in runs:
-        print("\n".join(table(label, gen, ref)), flush=True)
+    if args.generated:
+        print("\n".join(table(args.generated, values(load_set(args.generated)), ref)), flush=True)
+    if args.model:
+        keys, holds, tops = floats(args.key_penalty), floats(args.hold_penalty), floats(args.top_p)
+        grid = [(k, h, p) for p in tops for h in holds for k in keys]
+        if args.in_key:
+            grid += [("strict", h, p) for p in tops for h in holds]
+        for k, h, p in grid:
+            key = {"in_key": True} if k == "strict" else {"key_penalty": k}
+            scores = composed(args.model, args.pieces, args.bars, hold_penalty=h, top_p=p, **key)
+            label = f"key {'mask' if k == 'strict' else f'{k:g}'}, hold {h:g}, top-p {p:g}"
+            print("\n".join(table(label, values(scores), ref)), flush=True)
 
 
 if __name__ == "__main__":

@@ -92,3 +92,13 @@ def test_stream_yields_the_notes_of_the_piece(model):
     got = sorted((n.pitch, n.start, n.duration) for n in streamed)
     want = sorted((int(n["pitch"]), int(n["start"]), int(n["duration"])) for t in score.tracks for n in t.notes)
     assert got == want and len(got) > 0
+
+
+def test_the_hold_penalty_makes_more_shorter_notes(model):
+    def notes(**kw):
+        return sum(len(t.notes) for seed in range(4)
+                   for t in compose(model, TOK, Request(key="C major", bars=4, seed=seed, top_p=1.0, **kw))[0].tracks)
+
+    assert notes(hold_penalty=2.0) > notes(hold_penalty=0.0)
+    with pytest.raises(ConfigError, match="hold penalty"):
+        compose(model, TOK, Request(hold_penalty=-0.5))

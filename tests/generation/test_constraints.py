@@ -7,6 +7,8 @@ from tunesmith.generation.constraints import (
     EndOnTonic,
     Grammar,
     Grid,
+    HoldPenalty,
+    KeyPenalty,
     Length,
     MaxLeap,
     Rules,
@@ -119,3 +121,13 @@ def test_rules_keep_the_masks_by_key_and_give_the_same_masks():
             fresh.advance(tokens)
         assert 0 < len(kept._memo) < steps * 2 + 1 and not fresh._memo
     assert len(kept._memo) > 0 and not kept.allowed().flags.writeable
+
+
+def test_preferences_bias_the_logits_without_masking():
+    rules = Rules(TOK, 1, [Grammar(), KeyPenalty(frozenset({0, 2, 4, 5, 7, 9, 11}), 1.5), HoldPenalty(0.5)])
+    assert rules.bias[pid(61)] == -1.5 and rules.bias[pid(60)] == 0 and rules.bias[TOK.hold_id] == -0.5
+    assert rules.allowed()[0, pid(61)]  # a preference forbids nothing
+    out = rules.constrain(np.zeros((1, len(TOK.vocab)), np.float32))
+    assert out[0, pid(61)] == -1.5 and out[0, TOK.hold_id] == -np.inf  # Hold needs a sounding note
+    with pytest.raises(ConfigError):
+        HoldPenalty(-1)

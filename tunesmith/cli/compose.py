@@ -34,6 +34,9 @@ def _add_common(p) -> None:
                    help="make pitches outside the key's scale less likely by this many nats (default: a mild "
                         "penalty, tuned on Bach's chorales; 0: as the model likes)")
     p.add_argument("--chromatic", action="store_true", help="no key preference at all (same as --key-penalty 0)")
+    p.add_argument("--hold-penalty", type=float, default=None, metavar="NATS",
+                   help="make holding a note less likely by this many nats: more, shorter notes (default: tuned "
+                        "so that the note density matches real chorales; 0: as the model likes)")
     p.add_argument("--voices", type=int, help="how many of the model's voices play")
     p.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note onto the tonic")
     p.add_argument("-o", "--out", default="out", help="output folder (default ./out)")
@@ -68,6 +71,8 @@ def request_of(args):
             raise ConfigError(f"--instruments takes numbers like 52,52,52,32, not {args.instruments!r}") from None
     penalty = {"key_penalty": 0.0} if args.chromatic else {} if args.key_penalty is None else {
         "key_penalty": args.key_penalty}
+    if args.hold_penalty is not None:
+        penalty["hold_penalty"] = args.hold_penalty
     return Request(style=args.style, key=args.key, meter=args.meter, tempo=args.tempo, bars=args.bars,
                    seed=args.seed, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                    beams=args.beams, in_key=args.in_key, max_leap=args.max_leap, voices=args.voices,

@@ -17,6 +17,7 @@ from tunesmith.errors import ConfigError
 from tunesmith.generation.constraints import (
     EndOnTonic,
     Grammar,
+    HoldPenalty,
     KeyPenalty,
     Length,
     MaxLeap,
@@ -37,8 +38,9 @@ DEFAULT_RANGES = {
     1: ((55, 93),),
 }
 FAMILIES = ("Style", "Key", "Meter", "Tempo")
-# the default soft key, tuned on the chorale validation pieces (bench/compose_quality.py --key-penalty)
+# the default soft key and rhythm, tuned on the chorale validation pieces (bench/compose_quality.py)
 KEY_PENALTY = 1.0
+HOLD_PENALTY = 0.0
 VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
 
 
@@ -58,6 +60,7 @@ class Request:
     beams: int = 1
     in_key: bool = False  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
     key_penalty: float = KEY_PENALTY  # nats taken from pitches outside that scale (a soft key); 0: none
+    hold_penalty: float = HOLD_PENALTY  # nats taken from holding a note (more, shorter notes); 0: none
     max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
     ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
     voices: int | None = None  # how many voices play (default: all the model has)
@@ -69,8 +72,9 @@ class Request:
             raise ConfigError(f"bars must be in 1..512, got {self.bars}")
         if self.temperature <= 0 or not 0 < self.top_p <= 1 or self.top_k < 0 or self.beams < 1:
             raise ConfigError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, beams >= 1")
-        if not 0 <= self.key_penalty <= 100:
-            raise ConfigError(f"key penalty must be in 0..100 nats, got {self.key_penalty}")
+        for name in ("key_penalty", "hold_penalty"):
+            if not 0 <= getattr(self, name) <= 100:
+                raise ConfigError(f"{name.replace('_', ' ')} must be in 0..100 nats, got {getattr(self, name)}")
         if self.tempo is not None and not 20 <= self.tempo <= 400:
             raise ConfigError(f"tempo must be in 20..400 qpm, got {self.tempo}")
         if self.style is not None and self.style not in STYLES:
@@ -151,6 +155,8 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         cons.append(scale)
     elif request.key_penalty > 0:
         cons.append(KeyPenalty(scale.pcs, request.key_penalty))
+    if request.hold_penalty > 0:
+        cons.append(HoldPenalty(request.hold_penalty))
     if ranges:
         cons.append(VoiceRange(list(ranges)))
     if request.max_leap is not None:

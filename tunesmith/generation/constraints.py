@@ -6,9 +6,9 @@ tokens, testable alone. `Rules` ANDs them, and relaxes only the soft ones (large
 leave empty. They run once per generated token, so the masks that depend on the vocabulary only are made
 once (`Grid.mask`), and a constraint may name what else its mask depends on (`key(grid)`: equal keys, equal
 masks) so that `Rules` makes the combined mask once per combination of keys.
-A preference (`KeyPenalty`) is a fixed `bias(grid) -> (V,)` added to the logits before the masks: it makes
-tokens less likely without forbidding them. Impossible requests (an empty scale, a range with no note of the
-key) fail before generation starts.
+A preference (`KeyPenalty`, `HoldPenalty`) is a fixed `bias(grid) -> (V,)` added to the logits before the
+masks: it makes tokens less likely without forbidding them. Impossible requests (an empty scale, a range with
+no note of the key) fail before generation starts.
 """
 
 from __future__ import annotations
@@ -246,6 +246,22 @@ class KeyPenalty:
     def bias(self, g: Grid) -> np.ndarray:
         outside = (g.pitch_of >= 0) & ~np.isin(g.pitch_of % 12, sorted(self.pcs))
         return np.where(outside, np.float32(-self.nats), np.float32(0))
+
+
+@dataclass
+class HoldPenalty:
+    """Holding a sounding note loses `nats` of log-probability, so that new notes come a little more often.
+    A model that predicts the rhythm of real pieces well token by token still drifts to longer notes when it
+    composes freely (each held note makes the next hold likelier); this evens that out (0: no change)."""
+
+    nats: float
+
+    def __post_init__(self):
+        if not 0 <= self.nats <= 100:
+            raise ConfigError(f"hold penalty must be in 0..100 nats, got {self.nats}")
+
+    def bias(self, g: Grid) -> np.ndarray:
+        return np.where(g.is_hold, np.float32(-self.nats), np.float32(0))
 
 
 class Rules:
