@@ -140,9 +140,12 @@ def main() -> None:
         rows.append((f"cold start at {b}", f"{cold[b]:.2f} s", "same run"))
         rows.append(("speed-up, cold start", f"{cold[b] / cold['now']:.2f}x", f"seconds at {b} / now, same run"))
 
+    import numba
+
     print(f"Model `{loaded.name}` ({sum(p.numel() for p in loaded.model.parameters()):,} parameters), "
           f"{args.bars} bars. Machine: {cpu_name()}, {os.cpu_count()} cores, torch {torch.__version__} "
-          f"({torch.get_num_threads()} threads; generation runs on 1); {datetime.date.today()}\n")
+          f"({torch.get_num_threads()} threads; generation runs on 1), numba {numba.__version__}; "
+          f"{datetime.date.today()}\n")
     print("| measure | value | detail |\n|---|---|---|")
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]} |")

@@ -51,8 +51,9 @@ def test_cache_slides_past_the_block_size():
         _, state = model.forward_incremental(x[:, :5], state)
         for t in range(5, 30):
             logits, state = model.step(x[:, t], state)
-        # when full, new buffers hold the 7 positions still seen, the new one and room for 2 (block_size / 4)
-        assert state["k"].size(3) == 10 and int(state["cached"][0]) == 9 and int(state["pos"][0]) == 30
+        # when full, new buffers hold the 7 positions still seen, the new one and room for 8 (block_size):
+        # renewed at positions 13 and 22, then 7 more tokens
+        assert state["k"].size(3) == 16 and int(state["cached"][0]) == 15 and int(state["pos"][0]) == 30
         # the last step saw exactly the last 8 tokens: with one layer (keys depend on their token only, and
         # rotary positions are relative) that is a fresh pass over them
         fresh, _ = model(x[:, -8:])

@@ -61,10 +61,12 @@ def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, ru
                 if rules.bias is not None:
                     logits = logits + rules.bias
             nxt = sample(logits, rng, allowed, temp, k, p)
-            nxt[done] = eos_id
+            ended = nxt == eos_id
+            if done.any() or ended.any():  # rare: most tokens skip the bookkeeping of finished rows
+                nxt[done] = eos_id
+                done |= ended
             if rules is not None:
                 rules.advance(nxt)
-            done |= nxt == eos_id
             yield nxt
             if done.all():
                 return

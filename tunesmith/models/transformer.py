@@ -171,10 +171,11 @@ class Transformer(SequenceModel):
         state = dict(state)
         if n + T > state["k"].size(3):
             # full: new buffers with the positions still seen (rotary positions are relative, so sliding the
-            # window needs no renumbering) and room for block_size / 4 more tokens. The old state stays valid.
+            # window needs no renumbering) and room for block_size more tokens, so that the copy comes once
+            # every block_size tokens. The old state stays valid.
             for name in ("k", "v"):
                 old = state[name]
-                state[name] = old.new_zeros(*old.shape[:3], keep + T + max(1, S // 4), old.size(4))
+                state[name] = old.new_zeros(*old.shape[:3], keep + T + S, old.size(4))
                 state[name][:, :, :, :keep] = old[:, :, :, n - keep:n]
             n = keep
         fast = getattr(self, "_fast_step", None)
