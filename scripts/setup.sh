@@ -34,4 +34,6 @@ fi
 .venv/bin/pip install -q torch==2.13.0
 .venv/bin/pip install -q -r requirements.lock
 .venv/bin/pip install -q --no-deps -e .
+# compile the decoding step and the sampler once (numba caches them on disk), not in the first composition
+.venv/bin/python -c "from tunesmith.generation.generate import warm_up; warm_up()"
 echo "set-up done: .venv ready"

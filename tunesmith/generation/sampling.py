@@ -69,8 +69,13 @@ def _checked(logits, allowed, temp: float, p: float) -> tuple[np.ndarray, np.nda
         raise ValueError(f"top_p must be in (0, 1], got {p}")
     x = np.array(logits, dtype=np.float32, copy=True, ndmin=2)
     if allowed is None:
-        return x, np.ones(x.shape, np.bool_)
-    return x, allowed if allowed.shape == x.shape else np.broadcast_to(allowed, x.shape)
+        allowed = np.ones(x.shape, np.bool_)
+    elif allowed.shape != x.shape:
+        allowed = np.broadcast_to(allowed, x.shape)
+    if allowed.flags.writeable:  # one compiled version for all: masks from Rules are read-only
+        allowed = allowed.view()
+        allowed.flags.writeable = False
+    return x, allowed
 
 
 def filtered(logits: np.ndarray, allowed: np.ndarray | None = None, temp: float = 1.0, k: int = 0,
