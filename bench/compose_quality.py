@@ -21,6 +21,7 @@ import numpy as np
 
 from tunesmith.evaluation import METRICS
 from tunesmith.evaluation.report import load_set
+from tunesmith.generation.compose import Request, compose
 
 NAMES = ("in_key_rate", "pitch_class_entropy", "note_density")
 
@@ -54,8 +55,6 @@ def loaded(model: str):
 
 
 def composed(model: str, pieces: int, bars: int, **request) -> list:
-    from tunesmith.generation.compose import Request, compose
-
     loaded_ = loaded(model)
     return [compose(loaded_.model, loaded_.tokenizer, Request(bars=bars, seed=seed, **request))[0]
             for seed in range(pieces)]
@@ -68,9 +67,10 @@ def main() -> None:
     ap.add_argument("--model", help="compose with this model instead (shipped name or checkpoint folder)")
     ap.add_argument("--pieces", type=int, default=20)
     ap.add_argument("--bars", type=int, default=12)
-    ap.add_argument("--key-penalty", default="1", help="comma-separated nats to sweep, e.g. 0,0.5,1,2")
-    ap.add_argument("--hold-penalty", default="0", help="comma-separated nats to sweep, e.g. 0,0.25,0.5")
-    ap.add_argument("--top-p", default="0.95", help="comma-separated nucleus masses to sweep, e.g. 0.95,1")
+    d = Request()
+    ap.add_argument("--key-penalty", default=f"{d.key_penalty:g}", help="comma-separated nats to sweep, e.g. 0,0.5,1")
+    ap.add_argument("--hold-penalty", default=f"{d.hold_penalty:g}", help="comma-separated nats, e.g. 0,0.25,0.5")
+    ap.add_argument("--top-p", default=f"{d.top_p:g}", help="comma-separated nucleus masses to sweep, e.g. 0.95,1")
     ap.add_argument("--in-key", action="store_true", help="also the strict key mask")
     args = ap.parse_args()
     if not args.generated and not args.model:

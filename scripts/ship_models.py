@@ -74,8 +74,11 @@ def main() -> None:
     rows = []
     for fam in families:
         preset = f"{args.corpus}-{fam}"
-        steps = args.steps or steps_for(load_preset(preset), args.minutes)
         out = ROOT / "runs" / preset
+        if args.reuse:  # the steps it was trained for
+            steps = json.loads((out / "best" / "config.json").read_text())["run"]["train"]["max_steps"]
+        else:
+            steps = args.steps or steps_for(load_preset(preset), args.minutes)
         cmd = ["train", "--preset", preset, "--set", f"train.max_steps={steps}", "--out", f"runs/{preset}"]
         if args.reuse:
             wall = None  # trained earlier, by the same command: its wall clock is not recorded here
@@ -93,8 +96,8 @@ def main() -> None:
         print(json.dumps(rows[-1]), flush=True)
 
     best = min(rows, key=lambda r: r["valid_nll"] if math.isfinite(r["valid_nll"]) else math.inf)
-    reproduce = f"python scripts/ship_models.py {args.corpus} " + (
-        f"--families {','.join(families)} --steps {args.steps}" if args.steps else f"--minutes {args.minutes:g}")
+    reproduce = f"python scripts/ship_models.py {args.corpus} --families {','.join(families)} " + (
+        f"--steps {rows[0]['steps']}" if args.steps or args.reuse else f"--minutes {args.minutes:g}")
     ship(args.corpus, best, rows, args.minutes, reproduce)
 
 

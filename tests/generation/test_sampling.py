@@ -13,9 +13,10 @@ def test_top_k_keeps_k_largest():
 
 
 def test_top_p_keeps_the_nucleus_and_never_empties_a_row():
-    x = np.log([[0.5, 0.3, 0.15, 0.05]])
+    x = np.log([[0.5, 0.25, 0.125, 0.125]])
     assert kept(x, p=0.7) == [[True, True, False, False]]
-    assert kept(x, p=0.8) == [[True, True, False, False]]  # 0.5 + 0.3 reaches 0.8
+    assert kept(x, p=0.75) == [[True, True, False, False]]  # 0.5 + 0.25 reaches 0.75: the rest goes
+    assert kept(x, p=0.8) == [[True, True, True, False]]  # of two equal ones, the first in order stays
     assert kept(x, p=0.01) == [[True, False, False, False]]
 
 

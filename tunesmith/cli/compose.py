@@ -29,11 +29,12 @@ def _add_common(p) -> None:
     p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling mass (1: off)")
     p.add_argument("--beams", type=int, default=1, help="beam width (> 1: beam search instead of sampling)")
     p.add_argument("--max-leap", type=int, default=12, help="largest leap within a voice, semitones")
-    p.add_argument("--in-key", action="store_true", help="only pitches of the key's scale (strict)")
-    p.add_argument("--key-penalty", type=float, default=None, metavar="NATS",
-                   help="make pitches outside the key's scale less likely by this many nats (default: a mild "
-                        "penalty, tuned on Bach's chorales; 0: as the model likes)")
-    p.add_argument("--chromatic", action="store_true", help="no key preference at all (same as --key-penalty 0)")
+    key = p.add_mutually_exclusive_group()
+    key.add_argument("--in-key", action="store_true", help="only pitches of the key's scale (strict)")
+    key.add_argument("--key-penalty", type=float, default=None, metavar="NATS",
+                     help="make pitches outside the key's scale less likely by this many nats (default: a mild "
+                          "penalty, tuned on Bach's chorales; 0: as the model likes)")
+    key.add_argument("--chromatic", action="store_true", help="no key preference at all (same as --key-penalty 0)")
     p.add_argument("--hold-penalty", type=float, default=None, metavar="NATS",
                    help="make holding a note less likely by this many nats: more, shorter notes (default: tuned "
                         "so that the note density matches real chorales; 0: as the model likes)")
@@ -69,8 +70,9 @@ def request_of(args):
             programs = tuple(int(x) for x in args.instruments.split(","))
         except ValueError:
             raise ConfigError(f"--instruments takes numbers like 52,52,52,32, not {args.instruments!r}") from None
-    penalty = {"key_penalty": 0.0} if args.chromatic else {} if args.key_penalty is None else {
-        "key_penalty": args.key_penalty}
+    penalty = {}  # unless given, the Request's defaults
+    if args.chromatic or args.key_penalty is not None:
+        penalty["key_penalty"] = 0.0 if args.chromatic else args.key_penalty
     if args.hold_penalty is not None:
         penalty["hold_penalty"] = args.hold_penalty
     return Request(style=args.style, key=args.key, meter=args.meter, tempo=args.tempo, bars=args.bars,

@@ -235,7 +235,7 @@ def continue_score(model, tokenizer, primer: Score, request: Request, default_pr
     steps = primer_steps + request.bars * bar
     rules = rules_for(tokenizer, cond, request, steps)
     for t in body:
-        rules.advance(torch.tensor([t]))
+        rules.advance([t])
     ids = _sample(model, tokenizer, prefix + body, rules, request, request.bars * bar * voices + 1)
     new = tokenizer.decode(ids)
     start = primer_steps * grid

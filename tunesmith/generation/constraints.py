@@ -62,11 +62,12 @@ class Grid:
         self.last_pitch, self.sounding = self.last_pitch[index], self.sounding[index]
 
     def mask(self, key, make) -> np.ndarray:
-        """The tensor `make()` (a (V,) mask, or a table of them), made once per `key`: for what depends on the
+        """The array `make()` (a (V,) mask, or a table of them), made once per `key`: for what depends on the
         vocabulary only. Shared, so read-only: broadcast it to (B, V), index it, combine it into new ones."""
         m = self._masks.get(key)
         if m is None:
             m = self._masks[key] = make()
+            m.flags.writeable = False
         return m
 
     def allow(self, batch: int, ids) -> np.ndarray:
@@ -234,7 +235,8 @@ class EndOnTonic:
 @dataclass
 class KeyPenalty:
     """Pitches outside the pitch classes `pcs` lose `nats` of log-probability (a soft key: chromatic notes
-    stay possible, just rarer; 0 leaves the model as it is)."""
+    stay possible, just rarer; 0 leaves the model as it is). Like every bias, added to the model's logits
+    before the temperature divides them."""
 
     pcs: frozenset
     nats: float
@@ -266,12 +268,14 @@ class HoldPenalty:
 
 class Rules:
     """All constraints of a generation, ANDed; a soft constraint is dropped for a row where it would forbid
-    every pitch the hard ones allow (so a voice never falls silent just to obey the leap limit)."""
+    every pitch the hard ones allow (so a voice never falls silent just to obey the leap limit). The
+    preferences' biases add up in `bias` (V,), for the caller to add to the logits (`constrain` does both)."""
 
-    MEMO = 4096  # combinations of keys kept (a few hundred for one piece)
+    MEMO_BYTES = 16 << 20  # masks kept (a few hundred combinations of keys for one piece)
 
     def __init__(self, tokenizer, batch: int, constraints):
         self.grid = Grid(tokenizer, batch)
+        constraints = list(constraints)
         biased = [c for c in constraints if hasattr(c, "bias")]
         constraints = [c for c in constraints if not hasattr(c, "bias")]
         self.hard = [c for c in constraints if not getattr(c, "soft", False)]
@@ -290,7 +294,7 @@ class Rules:
         if m is None:
             m = self._make()
             m.flags.writeable = False  # shared by every token with this key
-            if key is not None and len(self._memo) < self.MEMO:
+            if key is not None and len(self._memo) * m.size < self.MEMO_BYTES:
                 self._memo[key] = m
         return m
 

@@ -136,13 +136,13 @@ def beam_search(model, prompt: list[int], max_new_tokens: int, eos_id: int, beam
 
 def warm_up() -> None:
     """Compile (or load from numba's on-disk cache) the decoding step and the sampler by composing one bar
-    with a tiny untrained Transformer: ~15 s once per installation (scripts/setup.sh runs it), so that the
-    first composition does not pay for it."""
+    with a tiny untrained Transformer: once per installation (scripts/setup.sh runs it; 14 s on the 2-core
+    machine we bench on), so that the first composition does not pay for it."""
     from tunesmith.generation.compose import Request, compose
     from tunesmith.models import build_model
     from tunesmith.representation import get_tokenizer
 
     tokenizer = get_tokenizer("voicegrid", voices=4)
-    torch.manual_seed(0)
-    model = build_model("transformer", size="debug", vocab_size=len(tokenizer.vocab))
+    with torch.random.fork_rng(devices=[]):  # the model's random init leaves the caller's RNG as it was
+        model = build_model("transformer", size="debug", vocab_size=len(tokenizer.vocab))
     compose(model, tokenizer, Request(key="C major", meter="4/4", bars=1))

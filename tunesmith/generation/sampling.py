@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit
 
 NEG = np.float32(-np.inf)
+TINY = np.float32(np.finfo(np.float32).tiny)
 
 
 @njit(cache=True)
@@ -56,7 +57,9 @@ def _draw(x, allowed, temp, k, p, q):
         best = NEG
         for i in range(x.shape[1]):
             if x[b, i] > NEG:
-                s = x[b, i] - np.log(q[b, i])
+                # float32 draws are 0 with probability ~2^-23: floored, so that such a token cannot win
+                # whatever its probability
+                s = x[b, i] - np.log(max(q[b, i], TINY))
                 if s > best:
                     best, out[b] = s, i
     return out

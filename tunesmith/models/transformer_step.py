@@ -64,13 +64,12 @@ def _gelu(f):
 
 
 @njit(cache=True, fastmath=True)
-def _attend(qkv, kb, vb, b, layer, n, keep, cos, sin, heads, y):
-    """Rotate q and k of sequence b, write k and v at cache index n, and attend over the last keep + 1."""
+def _attend(qkv, kb, vb, b, layer, n, keep, cos, sin, heads, y, att, acc):
+    """Rotate q and k of sequence b, write k and v at cache index n, and attend over the last keep + 1.
+    qkv (B, 3C); kb, vb (B, L, H, N, D); cos, sin (D/2,); y (B, C) out; att (keep + 1,), acc (D,) scratch."""
     C = y.shape[1]
     D = C // heads
     scale = np.float32(1.0 / math.sqrt(D))
-    att = np.empty(keep + 1, np.float32)
-    acc = np.empty(D, np.float32)
     for h in range(heads):
         for part in (0, C):  # q, then k: adjacent pairs (2i, 2i+1) turned by the rotary factors
             for i in range(D // 2):
@@ -107,9 +106,12 @@ def _attend(qkv, kb, vb, b, layer, n, keep, cos, sin, heads, y):
 @njit(cache=True, fastmath=True)
 def _step(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, wf2, bf2, lnfw, lnfb, head,
           kb, vb, n, keep, cos, sin, heads, eps):
+    """tokens (B,) -> logits (B, V); weights stacked over the L layers (wqkv (L, 3C, C), ...); kb, vb (B, L, H, N, D)
+    key and value buffers holding n positions, the new ones written at index n."""
     B, (L, C3, C), F = len(tokens), wqkv.shape, wf1.shape[1]
     x, h, y = np.empty((B, C), np.float32), np.empty((B, C), np.float32), np.empty((B, C), np.float32)
     qkv, f = np.empty((B, C3), np.float32), np.empty((B, F), np.float32)
+    att, acc = np.empty(keep + 1, np.float32), np.empty(C // heads, np.float32)
     for b in range(B):
         x[b] = embed[tokens[b]]
     for layer in range(L):
@@ -117,7 +119,7 @@ def _step(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, w
         _matvec(h, wqkv[layer], qkv)
         for b in range(B):
             qkv[b] += bqkv[layer]
-            _attend(qkv, kb, vb, b, layer, n, keep, cos, sin, heads, y)
+            _attend(qkv, kb, vb, b, layer, n, keep, cos, sin, heads, y, att, acc)
         _matvec(y, wo[layer], h)
         for b in range(B):
             x[b] += h[b] + bo[layer]
@@ -136,7 +138,7 @@ def _step(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, w
 
 
 def _array(p: torch.Tensor | None, size: int) -> np.ndarray:
-    return np.zeros(size, np.float32) if p is None else np.ascontiguousarray(p.detach().numpy())
+    return np.zeros(size, np.float32) if p is None else np.array(p.detach().numpy(), np.float32, copy=True)
 
 
 class CompiledStep:
