@@ -100,10 +100,11 @@ def main() -> None:
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     from tunesmith.generation.compose import Request, complete_prefix, meter_steps, rules_for, stream_notes
-    from tunesmith.generation.generate import generate
+    from tunesmith.generation.generate import generate, warm_up
     from tunesmith.generation.load import load
     from tunesmith.representation.base import Conditioning
 
+    warm_up()  # numba's compiled code loaded from its cache before anything is timed
     loaded = load(args.model)
     tok = loaded.tokenizer
     req = Request(**REQUEST, bars=args.bars)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from tunesmith.generation.defaults import HOLD_PENALTY, KEY_PENALTY, TOP_P
+
 EPILOG = """examples:
   tunesmith compose                                    one chorale with the default model into ./out
   tunesmith compose --model folk --key "D major" --meter 6/8 --bars 16 -n 3
@@ -26,18 +28,18 @@ def _add_common(p) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same piece)")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-k", type=int, default=0, help="keep the k most likely tokens (0: all)")
-    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling mass (1: off)")
+    p.add_argument("--top-p", type=float, default=TOP_P, help=f"nucleus sampling mass (default {TOP_P:g}; 1: off)")
     p.add_argument("--beams", type=int, default=1, help="beam width (> 1: beam search instead of sampling)")
     p.add_argument("--max-leap", type=int, default=12, help="largest leap within a voice, semitones")
     key = p.add_mutually_exclusive_group()
     key.add_argument("--in-key", action="store_true", help="only pitches of the key's scale (strict)")
     key.add_argument("--key-penalty", type=float, default=None, metavar="NATS",
-                     help="make pitches outside the key's scale less likely by this many nats (default: a mild "
-                          "penalty, tuned on Bach's chorales; 0: as the model likes)")
+                     help="make pitches outside the key's scale less likely by this many nats (default "
+                          f"{KEY_PENALTY:g}, tuned on Bach's chorales; 0: as the model likes)")
     key.add_argument("--chromatic", action="store_true", help="no key preference at all (same as --key-penalty 0)")
     p.add_argument("--hold-penalty", type=float, default=None, metavar="NATS",
-                   help="make holding a note less likely by this many nats: more, shorter notes (default: tuned "
-                        "so that the note density matches real chorales; 0: as the model likes)")
+                   help="make holding a note less likely by this many nats: more, shorter notes (default "
+                        f"{HOLD_PENALTY:g}, tuned on Bach's chorales; 0: as the model likes)")
     p.add_argument("--voices", type=int, help="how many of the model's voices play")
     p.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note onto the tonic")
     p.add_argument("-o", "--out", default="out", help="output folder (default ./out)")

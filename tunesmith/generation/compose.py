@@ -27,6 +27,7 @@ from tunesmith.generation.constraints import (
     Voices,
     check_feasible,
 )
+from tunesmith.generation.defaults import HOLD_PENALTY, KEY_PENALTY, TOP_P
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
 from tunesmith.representation.base import STYLES, TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
@@ -38,9 +39,6 @@ DEFAULT_RANGES = {
     1: ((55, 93),),
 }
 FAMILIES = ("Style", "Key", "Meter", "Tempo")
-# the default soft key and rhythm, tuned on the chorale validation pieces (bench/compose_quality.py)
-KEY_PENALTY = 1.0
-HOLD_PENALTY = 0.0
 VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
 
 
@@ -56,7 +54,7 @@ class Request:
     seed: int = 0
     temperature: float = 1.0
     top_k: int = 0
-    top_p: float = 0.95
+    top_p: float = TOP_P
     beams: int = 1
     in_key: bool = False  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
     key_penalty: float = KEY_PENALTY  # nats taken from pitches outside that scale (a soft key); 0: none
