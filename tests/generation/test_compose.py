@@ -102,3 +102,39 @@ def test_the_hold_penalty_makes_more_shorter_notes(model):
     assert notes(hold_penalty=2.0) > notes(hold_penalty=0.0)
     with pytest.raises(ConfigError, match="hold penalty"):
         compose(model, TOK, Request(hold_penalty=-0.5))
+
+
+class Resting(torch.nn.Module):
+    """A model that likes to rest: e^6 times more than the model it wraps."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.inner = model
+
+    def init_state(self, batch):
+        return self.inner.init_state(batch)
+
+    def forward_incremental(self, ids, state):
+        logits, state = self.inner.forward_incremental(ids, state)
+        return logits + 6.0 * (torch.arange(logits.shape[-1]) == TOK.rest_id), state
+
+    def step(self, ids, state):
+        logits, state = self.forward_incremental(ids[:, None], state)
+        return logits[:, -1], state
+
+
+def test_no_playing_voice_rests_longer_than_max_rest(model):
+    def longest_rest(max_rest):
+        req = Request(style="bach", key="C major", meter="4/4", tempo=90, bars=4, seed=0, max_rest=max_rest)
+        _, ids = compose(Resting(model), TOK, req)
+        body = np.array(ids[5:-1]).reshape(-1, 4)  # (steps, voices)
+        longest = 0
+        for v in range(4):
+            run = 0
+            for t in body[:, v]:
+                run = run + 1 if t == TOK.rest_id else 0
+                longest = max(longest, run)
+        return longest
+
+    assert longest_rest(None) > 16  # left alone, this model falls silent for bars
+    assert longest_rest(1.0) <= 16 and longest_rest(0.25) <= 4

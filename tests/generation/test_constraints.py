@@ -11,6 +11,7 @@ from tunesmith.generation.constraints import (
     KeyPenalty,
     Length,
     MaxLeap,
+    MaxRest,
     Rules,
     Scale,
     VoiceRange,
@@ -131,3 +132,16 @@ def test_preferences_bias_the_logits_without_masking():
     assert out[0, pid(61)] == -1.5 and out[0, TOK.hold_id] == -np.inf  # Hold needs a sounding note
     with pytest.raises(ConfigError):
         HoldPenalty(-1)
+
+
+def test_max_rest_makes_a_voice_sing_after_its_longest_rest():
+    c = MaxRest(steps=2, voices=(0, 1))
+    g = Grid(TOK, 1)
+    for _ in range(2):  # two steps of rests in both voices
+        assert c(g)[0, TOK.rest_id]
+        g.advance([TOK.rest_id])
+        g.advance([pid(48)] if g.step == 0 else [TOK.hold_id])  # voice 1 sings throughout
+    assert not c(g)[0, TOK.rest_id] and c(g)[0, pid(60)]  # voice 0 rested 2 steps: it must sing
+    g.advance([pid(60)])
+    assert c(g)[0, TOK.rest_id]  # voice 1 sounds: it may rest
+    assert MaxRest(steps=0, voices=(1,))(Grid(TOK, 1))[0, TOK.rest_id]  # voice 0 is not among them

@@ -31,6 +31,8 @@ def _add_common(p) -> None:
     p.add_argument("--top-p", type=float, default=TOP_P, help=f"nucleus sampling mass (default {TOP_P:g}; 1: off)")
     p.add_argument("--beams", type=int, default=1, help="beam width (> 1: beam search instead of sampling)")
     p.add_argument("--max-leap", type=int, default=12, help="largest leap within a voice, semitones")
+    p.add_argument("--max-rest", type=float, default=1.0, metavar="BARS",
+                   help="longest rest of a playing voice, in bars (default 1: no voice falls silent; -1: any)")
     key = p.add_mutually_exclusive_group()
     key.add_argument("--in-key", action="store_true", help="only pitches of the key's scale (strict)")
     key.add_argument("--key-penalty", type=float, default=None, metavar="NATS",
@@ -79,7 +81,8 @@ def request_of(args):
         penalty["hold_penalty"] = args.hold_penalty
     return Request(style=args.style, key=args.key, meter=args.meter, tempo=args.tempo, bars=args.bars,
                    seed=args.seed, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-                   beams=args.beams, in_key=args.in_key, max_leap=args.max_leap, voices=args.voices,
+                   beams=args.beams, in_key=args.in_key, max_leap=args.max_leap,
+                   max_rest=None if args.max_rest < 0 else args.max_rest, voices=args.voices,
                    end_on_tonic=not args.no_tonic_ending, programs=programs, **penalty).check()
 
 

@@ -21,6 +21,7 @@ from tunesmith.generation.constraints import (
     KeyPenalty,
     Length,
     MaxLeap,
+    MaxRest,
     Rules,
     Scale,
     VoiceRange,
@@ -60,6 +61,7 @@ class Request:
     key_penalty: float = KEY_PENALTY  # nats taken from pitches outside that scale (a soft key); 0: none
     hold_penalty: float = HOLD_PENALTY  # nats taken from holding a note (more, shorter notes); 0: none
     max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
+    max_rest: float | None = 1.0  # longest rest of a playing voice, in bars (None: any)
     ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
     voices: int | None = None  # how many voices play (default: all the model has)
     end_on_tonic: bool = True
@@ -73,6 +75,8 @@ class Request:
         for name in ("key_penalty", "hold_penalty"):
             if not 0 <= getattr(self, name) <= 100:
                 raise ConfigError(f"{name.replace('_', ' ')} must be in 0..100 nats, got {getattr(self, name)}")
+        if self.max_rest is not None and self.max_rest < 0:
+            raise ConfigError(f"the longest rest must be 0 bars or more, got {self.max_rest}")
         if self.tempo is not None and not 20 <= self.tempo <= 400:
             raise ConfigError(f"tempo must be in 20..400 qpm, got {self.tempo}")
         if self.style is not None and self.style not in STYLES:
@@ -161,8 +165,10 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         cons.append(MaxLeap(request.max_leap))
     if playing < voices:
         cons.append(Voices(playing))
+    bar, beat = meter_steps(cond.meter, spq)
+    if request.max_rest is not None:
+        cons.append(MaxRest(round(request.max_rest * bar), voices=tuple(range(playing))))
     if request.end_on_tonic:
-        _, beat = meter_steps(cond.meter, spq)
         cons.append(EndOnTonic(tonic, steps, beat, voices=tuple(sorted({0, playing - 1}))))
     check_feasible(tokenizer, cons)
     return Rules(tokenizer, batch, cons)

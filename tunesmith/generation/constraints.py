@@ -23,7 +23,8 @@ from tunesmith.theory.scales import scale_pitch_classes
 
 class Grid:
     """Where a batch of voice-grid sequences stands: `voice` and `step` of the next token (shared by the batch,
-    which grows in lockstep), each voice's last pitch (-1 none) and whether it sounds now."""
+    which grows in lockstep), each voice's last pitch (-1 none), whether it sounds now, and for how many steps
+    it has rested."""
 
     def __init__(self, tokenizer, batch: int):
         self.tok = tokenizer
@@ -38,6 +39,7 @@ class Grid:
         self.position = 0  # body tokens written so far
         self.last_pitch = np.full((batch, self.voices), -1, np.int64)
         self.sounding = np.zeros((batch, self.voices), np.bool_)
+        self.resting = np.zeros((batch, self.voices), np.int64)  # steps in a row written as Rest
         self._masks: dict = {}
 
     @property
@@ -55,11 +57,12 @@ class Grid:
         onset = pitch >= 0
         self.last_pitch[:, v] = np.where(onset, pitch, self.last_pitch[:, v])
         self.sounding[:, v] = onset | (self.is_hold[tokens] & self.sounding[:, v])
+        self.resting[:, v] = np.where(tokens == self.tok.rest_id, self.resting[:, v] + 1, 0)
         self.position += 1
 
     def reorder(self, index) -> None:
         index = np.asarray(index)
-        self.last_pitch, self.sounding = self.last_pitch[index], self.sounding[index]
+        self.last_pitch, self.sounding, self.resting = self.last_pitch[index], self.sounding[index], self.resting[index]
 
     def mask(self, key, make) -> np.ndarray:
         """The array `make()` (a (V,) mask, or a table of them), made once per `key`: for what depends on the
@@ -182,6 +185,28 @@ class Voices:
         if g.voice < self.n:
             return g.everything(b)
         return g.allow(b, [g.tok.rest_id, g.tok.vocab["EOS"]])
+
+
+@dataclass
+class MaxRest:
+    """A voice among `voices` rests at most `steps` grid steps in a row, then must sing: none falls silent."""
+
+    steps: int
+    voices: tuple[int, ...]
+
+    def __post_init__(self):
+        if self.steps < 0:
+            raise ConfigError(f"the longest rest must be 0 steps or more, got {self.steps}")
+
+    def key(self, g: Grid):
+        return g.voice in self.voices and tuple((g.resting[:, g.voice] >= self.steps).tolist())
+
+    def __call__(self, g: Grid) -> np.ndarray:
+        b = g.last_pitch.shape[0]
+        if g.voice not in self.voices:
+            return g.everything(b)
+        sing = g.mask(("no rest",), lambda: ~g.allow(1, [g.tok.rest_id])[0])
+        return np.where((g.resting[:, g.voice] >= self.steps)[:, None], sing, True)
 
 
 @dataclass
