@@ -307,6 +307,8 @@ class Rules:
         self.soft = [c for c in constraints if getattr(c, "soft", False)]
         # the sum of the preferences' biases (V,), added to the logits before the masks; None without any
         self.bias = sum(c.bias(self.grid) for c in biased) if biased else None
+        if self.bias is not None:
+            self.bias.flags.writeable = False
         self.all = self.hard + self.soft
         self._keyed = all(hasattr(c, "key") for c in self.all)
         self._memo: dict = {}

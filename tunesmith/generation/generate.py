@@ -53,22 +53,20 @@ def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, ru
         state = model.init_state(batch)
         logits, state = model.forward_incremental(ids, state)
         logits = logits[:, -1].float().numpy()
-        done = np.zeros(batch, np.bool_)
-        allowed = None
+        done, any_done, all_done = np.zeros(batch, np.bool_), False, False
+        allowed = bias = None
         for _ in range(max_new_tokens):
             if rules is not None:
-                allowed = rules.allowed()
-                if rules.bias is not None:
-                    logits = logits + rules.bias
-            nxt = sample(logits, rng, allowed, temp, k, p)
-            ended = nxt == eos_id
-            if done.any() or ended.any():  # rare: most tokens skip the bookkeeping of finished rows
+                allowed, bias = rules.allowed(), rules.bias
+            nxt = sample(logits, rng, allowed, temp, k, p, bias)
+            if any_done or eos_id in nxt.tolist():  # the bookkeeping of finished rows, once one has ended
                 nxt[done] = eos_id
-                done |= ended
+                done |= nxt == eos_id
+                any_done, all_done = True, bool(done.all())
             if rules is not None:
                 rules.advance(nxt)
             yield nxt
-            if done.all():
+            if all_done:
                 return
             logits, state = model.step(torch.from_numpy(nxt), state)
             logits = logits.float().numpy()

@@ -9,6 +9,8 @@ a 151-wide row cost ~25-70 us against ~2 us for the compiled loop, more than a s
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numba import njit
 
@@ -17,11 +19,11 @@ TINY = np.float32(np.finfo(np.float32).tiny)
 
 
 @njit(cache=True)
-def _filter_row(x, allowed, temp, k, p):
-    """In place on one row x (V,): mask, temperature, top-k, top-p."""
+def _filter_row(x, allowed, bias, temp, k, p):
+    """In place on one row x (V,): bias and mask, temperature, top-k, top-p."""
     V = x.shape[0]
     for i in range(V):
-        x[i] = x[i] / temp if allowed[i] else NEG
+        x[i] = (x[i] + bias[i]) / temp if allowed[i] else NEG
     if k > 0 and k < V:
         kth = np.sort(x)[V - k]
         for i in range(V):
@@ -42,16 +44,16 @@ def _filter_row(x, allowed, temp, k, p):
 
 
 @njit(cache=True)
-def _filter(x, allowed, temp, k, p):
+def _filter(x, allowed, bias, temp, k, p):
     for b in range(x.shape[0]):
-        _filter_row(x[b], allowed[b], temp, k, p)
+        _filter_row(x[b], allowed[b], bias, temp, k, p)
 
 
 @njit(cache=True)
-def _draw(x, allowed, temp, k, p, q):
+def _draw(x, allowed, bias, temp, k, p, q):
     """`_filter`, then per row the argmax of p_i / q_i with q ~ Exp(1): an exact draw from softmax(x) (the
     exponential race), computed as argmax x_i - log q_i. A row with nothing finite draws index 0."""
-    _filter(x, allowed, temp, k, p)
+    _filter(x, allowed, bias, temp, k, p)
     out = np.zeros(x.shape[0], np.int64)
     for b in range(x.shape[0]):
         best = NEG
@@ -65,7 +67,20 @@ def _draw(x, allowed, temp, k, p, q):
     return out
 
 
-def _checked(logits, allowed, temp: float, p: float) -> tuple[np.ndarray, np.ndarray]:
+@functools.cache
+def _no_bias(size: int) -> np.ndarray:
+    return _read_only(np.zeros(size, np.float32))
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """`a`, or a read-only view of it: one compiled version serves all (masks from Rules are read-only)."""
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
+def _checked(logits, allowed, bias, temp: float, p: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if temp <= 0:
         raise ValueError(f"temperature must be > 0, got {temp}")
     if not 0 < p <= 1:
@@ -75,26 +90,24 @@ def _checked(logits, allowed, temp: float, p: float) -> tuple[np.ndarray, np.nda
         allowed = np.ones(x.shape, np.bool_)
     elif allowed.shape != x.shape:
         allowed = np.broadcast_to(allowed, x.shape)
-    if allowed.flags.writeable:  # one compiled version for all: masks from Rules are read-only
-        allowed = allowed.view()
-        allowed.flags.writeable = False
-    return x, allowed
+    bias = _no_bias(x.shape[1]) if bias is None else _read_only(np.asarray(bias, np.float32))
+    return x, _read_only(allowed), bias
 
 
 def filtered(logits: np.ndarray, allowed: np.ndarray | None = None, temp: float = 1.0, k: int = 0,
-             p: float = 1.0) -> np.ndarray:
-    """A copy of logits (B, V) with -inf where `allowed` (B, V) bool is False, divided by the temperature
-    (> 0: below 1 sharpens, above 1 flattens), then only the k largest (k <= 0: all) and the smallest set of
-    tokens whose probability reaches p (Holtzman et al. 2020; p = 1: all) kept."""
-    x, allowed = _checked(logits, allowed, temp, p)
-    _filter(x, allowed, np.float32(temp), int(k), float(p))
+             p: float = 1.0, bias: np.ndarray | None = None) -> np.ndarray:
+    """A copy of logits (B, V) plus `bias` (V,), with -inf where `allowed` (B, V) bool is False, divided by
+    the temperature (> 0: below 1 sharpens, above 1 flattens), then only the k largest (k <= 0: all) and the
+    smallest set of tokens whose probability reaches p (Holtzman et al. 2020; p = 1: all) kept."""
+    x, allowed, bias = _checked(logits, allowed, bias, temp, p)
+    _filter(x, allowed, bias, np.float32(temp), int(k), float(p))
     return x
 
 
 def sample(logits: np.ndarray, rng: np.random.Generator, allowed: np.ndarray | None = None, temp: float = 1.0,
-           k: int = 0, p: float = 1.0) -> np.ndarray:
-    """One token per row (B,) int64 drawn from `filtered(logits, allowed, temp, k, p)`; `rng` makes it
+           k: int = 0, p: float = 1.0, bias: np.ndarray | None = None) -> np.ndarray:
+    """One token per row (B,) int64 drawn from `filtered(logits, allowed, temp, k, p, bias)`; `rng` makes it
     reproducible."""
-    x, allowed = _checked(logits, allowed, temp, p)
+    x, allowed, bias = _checked(logits, allowed, bias, temp, p)
     q = rng.standard_exponential(x.shape, dtype=np.float32)
-    return _draw(x, allowed, np.float32(temp), int(k), float(p), q)
+    return _draw(x, allowed, bias, np.float32(temp), int(k), float(p), q)
