@@ -56,7 +56,7 @@ def loaded(model: str):
 
 def composed(model: str, pieces: int, bars: int, **request) -> list:
     loaded_ = loaded(model)
-    return [compose(loaded_.model, loaded_.tokenizer, Request(bars=bars, seed=seed, **request))[0]
+    return [compose(loaded_.model, loaded_.tokenizer, loaded_.request(Request(bars=bars, seed=seed, **request)))[0]
             for seed in range(pieces)]
 
 
@@ -67,10 +67,10 @@ def main() -> None:
     ap.add_argument("--model", help="compose with this model instead (shipped name or checkpoint folder)")
     ap.add_argument("--pieces", type=int, default=20)
     ap.add_argument("--bars", type=int, default=12)
-    d = Request()
-    ap.add_argument("--key-penalty", default=f"{d.key_penalty:g}", help="comma-separated nats to sweep, e.g. 0,0.5,1")
-    ap.add_argument("--hold-penalty", default=f"{d.hold_penalty:g}", help="comma-separated nats, e.g. 0,0.25,0.5")
-    ap.add_argument("--top-p", default=f"{d.top_p:g}", help="comma-separated nucleus masses to sweep, e.g. 0.95,1")
+    ap.add_argument("--key-penalty", default="", help="comma-separated nats to sweep, e.g. 0,0.5,1 (default: "
+                    "the model's tuned value)")
+    ap.add_argument("--hold-penalty", default="", help="comma-separated nats, e.g. 0,0.25,0.5 (default: tuned)")
+    ap.add_argument("--top-p", default=f"{Request().top_p:g}", help="comma-separated nucleus masses, e.g. 0.95,1")
     ap.add_argument("--in-key", action="store_true", help="also the strict key mask")
     args = ap.parse_args()
     if not args.generated and not args.model:
@@ -82,14 +82,16 @@ def main() -> None:
     if args.generated:
         print("\n".join(table(args.generated, values(load_set(args.generated)), ref)), flush=True)
     if args.model:
-        keys, holds, tops = floats(args.key_penalty), floats(args.hold_penalty), floats(args.top_p)
+        keys, holds, tops = floats(args.key_penalty) or [None], floats(args.hold_penalty) or [None], floats(args.top_p)
         grid = [(k, h, p) for p in tops for h in holds for k in keys]
         if args.in_key:
             grid += [("strict", h, p) for p in tops for h in holds]
         for k, h, p in grid:
             key = {"in_key": True} if k == "strict" else {"key_penalty": k}
             scores = composed(args.model, args.pieces, args.bars, hold_penalty=h, top_p=p, **key)
-            label = f"key {'mask' if k == 'strict' else f'{k:g}'}, hold {h:g}, top-p {p:g}"
+            settings = loaded(args.model).request(Request(hold_penalty=h, top_p=p, **key))
+            label = (f"key {'mask' if k == 'strict' else f'{settings.key_penalty:g}'}, "
+                     f"hold {settings.hold_penalty:g}, top-p {p:g}")
             print("\n".join(table(label, values(scores), ref)), flush=True)
 
 

@@ -30,6 +30,9 @@ DATA = {  # corpus -> (prepare, tokenize) arguments
 }
 FAMILIES = ("lstm", "transformer")
 PROGRAMS = {"chorales": [52, 52, 52, 52], "folk": [40]}
+# the settings of `tunesmith compose` tuned for each model: the sweeps of bench/compose_quality.py in
+# bench/RESULTS.md (the most composed pieces inside the range of the real validation pieces)
+TUNED = {"chorales": {"key_penalty": 0.5, "hold_penalty": 0.25}, "folk": {"key_penalty": 2.0, "hold_penalty": 0.25}}
 
 
 def tunesmith(*args) -> None:
@@ -108,7 +111,7 @@ def ship(corpus: str, best: dict, rows: list[dict], minutes: float, reproduce: s
     dest = ROOT / "tunesmith" / "shipped" / corpus
     copy_checkpoint(ROOT / "runs" / best["preset"] / "best", dest, corpus)
     config = json.loads((dest / CONFIG).read_text())
-    config["compose"] = {"programs": PROGRAMS[corpus]}
+    config["compose"] = {"programs": PROGRAMS[corpus], **TUNED[corpus]}
     config["metrics"]["valid_nll_full"] = best["valid_nll"]
     (dest / CONFIG).write_text(json.dumps(config, indent=1))
     prep, tok = DATA[corpus]
@@ -139,6 +142,11 @@ equal-budget contests in bench/RESULTS.md). Its validation NLL per token is over
 {table}
 
 Shipped: **{best['family']}**, validation NLL {best['valid_nll']:.4f} nats/token.
+
+## Composing
+
+`tunesmith compose --model {corpus}` uses the settings tuned for this model unless told otherwise:
+{', '.join(f'{k} {v:g}' for k, v in TUNED[corpus].items())} (nats; see the sweeps in bench/RESULTS.md).
 
 ## Reproduce
 

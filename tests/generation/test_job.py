@@ -68,3 +68,16 @@ def test_with_neither_the_field_is_null_and_one_line_says_why(model, tmp_path, m
         assert compose_two(model, tmp_path / "m", tmp_path / "out", config) == [None, None]
     [record] = caplog.records
     assert record.getMessage().startswith("originality not checked: m: no originality index shipped")
+
+
+def test_a_model_s_tuned_settings_fill_what_the_request_leaves_open(model, tmp_path):
+    """The shipped config's "compose" section sets the soft key and the hold penalty unless the request does;
+    the report says which values were used."""
+    config = {**CONFIG, "compose": {"key_penalty": 2.0, "hold_penalty": 0.75, "programs": [40]}}
+    tuned = loaded(model, tmp_path / "m", config)
+    assert tuned.request(Request()).key_penalty == 2.0 and tuned.request(Request()).hold_penalty == 0.75
+    assert tuned.request(Request(key_penalty=0.0)).key_penalty == 0.0  # what the user asks for stays
+    [report] = compose_files(tuned, Request(bars=2, seed=0), tmp_path / "out", n=1, formats=())
+    assert report["settings"]["key_penalty"] == 2.0 and report["settings"]["hold_penalty"] == 0.75
+    plain = loaded(model, tmp_path / "p")  # no tuned settings: left open, compose's own defaults apply
+    assert plain.request(Request()).key_penalty is None

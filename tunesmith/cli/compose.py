@@ -36,12 +36,12 @@ def _add_common(p) -> None:
     key = p.add_mutually_exclusive_group()
     key.add_argument("--in-key", action="store_true", help="only pitches of the key's scale (strict)")
     key.add_argument("--key-penalty", type=float, default=None, metavar="NATS",
-                     help="make pitches outside the key's scale less likely by this many nats (default "
-                          f"{KEY_PENALTY:g}, tuned on Bach's chorales; 0: as the model likes)")
+                     help="make pitches outside the key's scale less likely by this many nats (default: the "
+                          f"model's tuned value, else {KEY_PENALTY:g}; 0: as the model likes)")
     key.add_argument("--chromatic", action="store_true", help="no key preference at all (same as --key-penalty 0)")
     p.add_argument("--hold-penalty", type=float, default=None, metavar="NATS",
-                   help="make holding a note less likely by this many nats: more, shorter notes (default "
-                        f"{HOLD_PENALTY:g}, tuned on Bach's chorales; 0: as the model likes)")
+                   help="make holding a note less likely by this many nats: more, shorter notes (default: the "
+                        f"model's tuned value, else {HOLD_PENALTY:g}; 0: as the model likes)")
     p.add_argument("--voices", type=int, help="how many of the model's voices play")
     p.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note onto the tonic")
     p.add_argument("-o", "--out", default="out", help="output folder (default ./out)")
@@ -99,7 +99,7 @@ def run_compose(args) -> int:
         from tunesmith.theory.pitch import pitch_name
 
         print("voice  pitch  start(beats)  length(beats)", flush=True)
-        for n in stream_notes(loaded.model, loaded.tokenizer, req):
+        for n in stream_notes(loaded.model, loaded.tokenizer, loaded.request(req)):
             beats = f"{n.start / 480:>12.2f}  {n.duration / 480:>13.2f}"
             print(f"{n.voice:>5}  {pitch_name(n.pitch):>5}  {beats}", flush=True)
         return 0
@@ -128,7 +128,7 @@ def run_continue(args) -> int:
     req = request_of(args)
     primer = read(args.primer)
     loaded = load(args.model)
-    score = continue_score(loaded.model, loaded.tokenizer, primer, req)
+    score = continue_score(loaded.model, loaded.tokenizer, primer, loaded.request(req))
     stem = f"{Path(args.primer).stem}-continued-{req.seed}"
     files = render_all(score, args.out, stem, tuple(f for f in args.formats.split(",") if f))
     a = analysis(score)

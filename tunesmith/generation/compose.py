@@ -58,8 +58,10 @@ class Request:
     top_p: float = TOP_P
     beams: int = 1
     in_key: bool = False  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
-    key_penalty: float = KEY_PENALTY  # nats taken from pitches outside that scale (a soft key); 0: none
-    hold_penalty: float = HOLD_PENALTY  # nats taken from holding a note (more, shorter notes); 0: none
+    # nats taken from pitches outside that scale (a soft key) and from holding a note (more, shorter notes);
+    # 0: none; None: the model's tuned value (`Loaded.request`), else the defaults in generation/defaults.py
+    key_penalty: float | None = None
+    hold_penalty: float | None = None
     max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
     max_rest: float | None = 1.0  # longest rest of a playing voice, in bars (None: any)
     ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
@@ -73,7 +75,7 @@ class Request:
         if self.temperature <= 0 or not 0 < self.top_p <= 1 or self.top_k < 0 or self.beams < 1:
             raise ConfigError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, beams >= 1")
         for name in ("key_penalty", "hold_penalty"):
-            if not 0 <= getattr(self, name) <= 100:
+            if getattr(self, name) is not None and not 0 <= getattr(self, name) <= 100:
                 raise ConfigError(f"{name.replace('_', ' ')} must be in 0..100 nats, got {getattr(self, name)}")
         if self.max_rest is not None and self.max_rest < 0:
             raise ConfigError(f"the longest rest must be 0 bars or more, got {self.max_rest}")
@@ -155,10 +157,12 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
     scale = _KeyScale(tonic, mode)
     if request.in_key:
         cons.append(scale)
-    elif request.key_penalty > 0:
-        cons.append(KeyPenalty(scale.pcs, request.key_penalty))
-    if request.hold_penalty > 0:
-        cons.append(HoldPenalty(request.hold_penalty))
+    key_penalty = KEY_PENALTY if request.key_penalty is None else request.key_penalty
+    hold_penalty = HOLD_PENALTY if request.hold_penalty is None else request.hold_penalty
+    if not request.in_key and key_penalty > 0:
+        cons.append(KeyPenalty(scale.pcs, key_penalty))
+    if hold_penalty > 0:
+        cons.append(HoldPenalty(hold_penalty))
     if ranges:
         cons.append(VoiceRange(list(ranges)))
     if request.max_leap is not None:

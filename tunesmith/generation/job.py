@@ -82,7 +82,7 @@ def compose_files(loaded, request: Request, out_dir, n: int = 1, formats=FILES, 
     index = originality_index(loaded)  # once per call: loading a shipped index takes milliseconds
     reports = []
     for i in range(n):
-        req = dataclasses.replace(request, seed=request.seed + i)
+        req = loaded.request(dataclasses.replace(request, seed=request.seed + i))
         t0 = time.perf_counter()
         score, ids = compose(loaded.model, loaded.tokenizer, req, loaded.default_programs)
         t1 = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,14 @@ class Loaded:
     config: dict
     default_programs: tuple[int, ...] | None
     load_seconds: float
+
+    def request(self, request):
+        """`request` with the settings it leaves open (None) that this model was tuned for filled in."""
+        from tunesmith.generation.defaults import TUNED
+
+        tuned = self.config.get("compose", {})
+        given = {k: tuned[k] for k in TUNED if k in tuned and getattr(request, k) is None}
+        return dataclasses.replace(request, **given)
 
 
 def shipped_models() -> list[Path]:
