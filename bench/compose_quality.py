@@ -70,7 +70,7 @@ def main() -> None:
     ap.add_argument("--key-penalty", default="", help="comma-separated nats to sweep, e.g. 0,0.5,1 (default: "
                     "the model's tuned value)")
     ap.add_argument("--hold-penalty", default="", help="comma-separated nats, e.g. 0,0.25,0.5 (default: tuned)")
-    ap.add_argument("--top-p", default=f"{Request().top_p:g}", help="comma-separated nucleus masses, e.g. 0.95,1")
+    ap.add_argument("--top-p", default="", help="comma-separated nucleus masses, e.g. 0.95,1 (default: tuned)")
     ap.add_argument("--in-key", action="store_true", help="also the strict key mask")
     args = ap.parse_args()
     if not args.generated and not args.model:
@@ -82,7 +82,7 @@ def main() -> None:
     if args.generated:
         print("\n".join(table(args.generated, values(load_set(args.generated)), ref)), flush=True)
     if args.model:
-        keys, holds, tops = floats(args.key_penalty) or [None], floats(args.hold_penalty) or [None], floats(args.top_p)
+        keys, holds, tops = (floats(x) or [None] for x in (args.key_penalty, args.hold_penalty, args.top_p))
         grid = [(k, h, p) for p in tops for h in holds for k in keys]
         if args.in_key:
             grid += [("strict", h, p) for p in tops for h in holds]
@@ -91,7 +91,7 @@ def main() -> None:
             scores = composed(args.model, args.pieces, args.bars, hold_penalty=h, top_p=p, **key)
             settings = loaded(args.model).request(Request(hold_penalty=h, top_p=p, **key))
             label = (f"key {'mask' if k == 'strict' else f'{settings.key_penalty:g}'}, "
-                     f"hold {settings.hold_penalty:g}, top-p {p:g}")
+                     f"hold {settings.hold_penalty:g}, top-p {settings.top_p:g}")
             print("\n".join(table(label, values(scores), ref)), flush=True)
 
 

@@ -32,7 +32,8 @@ FAMILIES = ("lstm", "transformer")
 PROGRAMS = {"chorales": [52, 52, 52, 52], "folk": [40]}
 # the settings of `tunesmith compose` tuned for each model: the sweeps of bench/compose_quality.py in
 # bench/RESULTS.md (the most composed pieces inside the range of the real validation pieces)
-TUNED = {"chorales": {"key_penalty": 0.5, "hold_penalty": 0.25}, "folk": {"key_penalty": 2.0, "hold_penalty": 0.25}}
+TUNED = {"chorales": {"key_penalty": 0.5, "hold_penalty": 0.25, "top_p": 1.0},
+         "folk": {"key_penalty": 2.0, "hold_penalty": 0.25, "top_p": 0.95}}
 
 
 def tunesmith(*args) -> None:
@@ -146,7 +147,8 @@ Shipped: **{best['family']}**, validation NLL {best['valid_nll']:.4f} nats/token
 ## Composing
 
 `tunesmith compose --model {corpus}` uses the settings tuned for this model unless told otherwise:
-{', '.join(f'{k} {v:g}' for k, v in TUNED[corpus].items())} (nats; see the sweeps in bench/RESULTS.md).
+{', '.join(f'{k} {v:g}' for k, v in TUNED[corpus].items())} (penalties in nats; see the sweeps in
+bench/RESULTS.md).
 
 ## Reproduce
 

@@ -11,6 +11,7 @@ import torch
 from tunesmith.evaluation import corpus_index
 from tunesmith.evaluation.originality import build_index
 from tunesmith.generation.compose import Request
+from tunesmith.generation.defaults import KEY_PENALTY, TOP_P
 from tunesmith.generation.job import compose_files
 from tunesmith.generation.load import Loaded
 from tunesmith.models import build_model
@@ -79,5 +80,5 @@ def test_a_model_s_tuned_settings_fill_what_the_request_leaves_open(model, tmp_p
     assert tuned.request(Request(key_penalty=0.0)).key_penalty == 0.0  # what the user asks for stays
     [report] = compose_files(tuned, Request(bars=2, seed=0), tmp_path / "out", n=1, formats=())
     assert report["settings"]["key_penalty"] == 2.0 and report["settings"]["hold_penalty"] == 0.75
-    plain = loaded(model, tmp_path / "p")  # no tuned settings: left open, compose's own defaults apply
-    assert plain.request(Request()).key_penalty is None
+    plain = loaded(model, tmp_path / "p")  # no tuned settings: the defaults of generation/defaults.py
+    assert plain.request(Request()).key_penalty == KEY_PENALTY and plain.request(Request()).top_p == TOP_P

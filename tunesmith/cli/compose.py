@@ -28,7 +28,8 @@ def _add_common(p) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same piece)")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-k", type=int, default=0, help="keep the k most likely tokens (0: all)")
-    p.add_argument("--top-p", type=float, default=TOP_P, help=f"nucleus sampling mass (default {TOP_P:g}; 1: off)")
+    p.add_argument("--top-p", type=float, default=None,
+                   help=f"nucleus sampling mass (default: the model's tuned value, else {TOP_P:g}; 1: off)")
     p.add_argument("--beams", type=int, default=1, help="beam width (> 1: beam search instead of sampling)")
     p.add_argument("--max-leap", type=int, default=12, help="largest leap within a voice, semitones")
     p.add_argument("--max-rest", type=float, default=1.0, metavar="BARS",

@@ -55,7 +55,7 @@ class Request:
     seed: int = 0
     temperature: float = 1.0
     top_k: int = 0
-    top_p: float = TOP_P
+    top_p: float | None = None  # None: the model's tuned value (`Loaded.request`), else TOP_P
     beams: int = 1
     in_key: bool = False  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
     # nats taken from pitches outside that scale (a soft key) and from holding a note (more, shorter notes);
@@ -72,7 +72,8 @@ class Request:
     def check(self) -> Request:
         if not 1 <= self.bars <= 512:
             raise ConfigError(f"bars must be in 1..512, got {self.bars}")
-        if self.temperature <= 0 or not 0 < self.top_p <= 1 or self.top_k < 0 or self.beams < 1:
+        top_p = TOP_P if self.top_p is None else self.top_p
+        if self.temperature <= 0 or not 0 < top_p <= 1 or self.top_k < 0 or self.beams < 1:
             raise ConfigError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, beams >= 1")
         for name in ("key_penalty", "hold_penalty"):
             if getattr(self, name) is not None and not 0 <= getattr(self, name) <= 100:
@@ -191,8 +192,12 @@ def _sample(model, tokenizer, prefix, rules, request, max_new):
     eos = tokenizer.vocab["EOS"]
     if request.beams > 1:
         return beam_search(model, prefix, max_new, eos, request.beams, rules)
-    return generate(model, prefix, max_new, eos, rules, request.temperature, request.top_k, request.top_p,
+    return generate(model, prefix, max_new, eos, rules, request.temperature, request.top_k, _top_p(request),
                     request.seed)[0]
+
+
+def _top_p(request: Request) -> float:
+    return TOP_P if request.top_p is None else request.top_p
 
 
 def finish(score: Score, request: Request, default_programs=None, drop_empty: bool = True) -> Score:
@@ -277,7 +282,7 @@ def stream_notes(model, tokenizer, request: Request = Request()) -> Iterator[Str
     position = 0
     eos = tokenizer.vocab["EOS"]
     for tok in stream_tokens(model, prefix, steps * voices + 1, eos, rules, request.temperature, request.top_k,
-                             request.top_p, request.seed):
+                             _top_p(request), request.seed):
         t = int(tok[0])
         if t == eos:
             break

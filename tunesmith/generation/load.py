@@ -27,12 +27,13 @@ class Loaded:
     load_seconds: float
 
     def request(self, request):
-        """`request` with the settings it leaves open (None) that this model was tuned for filled in."""
-        from tunesmith.generation.defaults import TUNED
+        """`request` with the settings it leaves open (None) filled in: the values this model was tuned for
+        (its config.json's "compose"), else the defaults of tunesmith.generation.defaults."""
+        from tunesmith.generation import defaults
 
         tuned = self.config.get("compose", {})
-        given = {k: tuned[k] for k in TUNED if k in tuned and getattr(request, k) is None}
-        return dataclasses.replace(request, **given)
+        open_ = [k for k in defaults.TUNED if getattr(request, k) is None]
+        return dataclasses.replace(request, **{k: tuned.get(k, getattr(defaults, k.upper())) for k in open_})
 
 
 def shipped_models() -> list[Path]:
