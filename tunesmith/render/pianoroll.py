@@ -65,10 +65,11 @@ def plot_pianoroll(score: Score, path, title: str | None = None, dpi: int = DPI)
     title = score.metadata.title if title is None else title
     width, height = figure_size(len(bars))
     # Margins in inches, so labels fit the same way at 8 and at 64 bars. The legend sits above the
-    # axes (it never hides notes) in rows of up to four tracks, and the title above the legend.
-    ncol = max(1, min(len(score.tracks), 4))
-    rows = -(-len(score.tracks) // ncol)
+    # axes (it never hides notes) in rows of up to four tracks, as many as fit across (a label such as
+    # "soprano (program 52, ensemble)" takes ~2.4 inches at 8 points), and the title above the legend.
     left, right, bottom = 0.75, 0.2, 0.55
+    ncol = max(1, min(len(score.tracks), 4, int((width - left - right) / 2.4)))
+    rows = -(-len(score.tracks) // ncol)
     top = 0.15 + 0.22 * rows + (0.3 if title else 0.0)
     fig = Figure(figsize=(width, height), dpi=dpi)
     ax = fig.add_axes((left / width, bottom / height,  # (x, y, w, h) as fractions of the figure
