@@ -1,7 +1,17 @@
 import pytest
 import torch
 
-from tunesmith.generation.constraints import Grammar, Length, MaxLeap, Rules, Scale, VoiceRange
+from tunesmith.generation.constraints import (
+    Grammar,
+    HoldPenalty,
+    KeyPenalty,
+    Length,
+    MaxLeap,
+    Rules,
+    Scale,
+    VoiceRange,
+)
+from tunesmith.generation.fused import FusedDecoder
 from tunesmith.generation.generate import beam_search, generate, stream_tokens
 from tunesmith.models import MODELS, build_model
 from tunesmith.representation import get_tokenizer
@@ -77,3 +87,21 @@ def test_beam_search_obeys_constraints_and_beats_greedy_likelihood():
 
     # same length, so length normalization does not matter: beam search keeps at least the greedy path's score
     assert loglik(best) >= loglik(greedy) - 1e-4
+
+
+def test_the_fused_transformer_path_draws_what_the_generic_path_draws(monkeypatch):
+    """On CPU the Transformer steps and draws in one compiled call (FusedDecoder); through the model contract
+    and `sample` the same seed gives the same tokens, past a renewal of the key/value buffers (block 64)."""
+    model = debug_model("transformer").eval()
+    with torch.inference_mode():
+        state = model.forward_incremental(torch.tensor([PROMPT]), model.init_state(1))[1]
+    assert FusedDecoder.of(model, state) is not None and FusedDecoder.of(debug_model("rnn"), {}) is None
+
+    def run():
+        cons = [Grammar(), Length(60), VoiceRange(RANGES), MaxLeap(7), KeyPenalty(frozenset({0, 2, 4}), 1.0),
+                HoldPenalty(0.5)]
+        return generate(model, PROMPT, 200, EOS, Rules(TOK, 2, cons), seed=5, batch=2, temp=1.2, k=30, p=0.9)
+
+    fused = run()
+    monkeypatch.setattr(FusedDecoder, "of", classmethod(lambda cls, model, state: None))
+    assert run() == fused and len(fused[0]) > 100

@@ -16,9 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from tunesmith.errors import ConfigError
 from tunesmith.theory.scales import scale_pitch_classes
+
+
+@njit(cache=True)
+def _advance(tokens, v, pitch_of, hold, rest, last_pitch, sounding, resting):
+    """The grid's state after voice v wrote tokens (B,): one compiled call, as it runs once per token."""
+    for b in range(len(tokens)):
+        t = tokens[b]
+        if pitch_of[t] >= 0:
+            last_pitch[b, v] = pitch_of[t]
+        sounding[b, v] = pitch_of[t] >= 0 or (t == hold and sounding[b, v])
+        resting[b, v] = resting[b, v] + 1 if t == rest else 0
 
 
 class Grid:
@@ -52,12 +64,8 @@ class Grid:
 
     def advance(self, tokens) -> None:
         """Record the tokens (B,) just written by the current voice (any integer array: numpy, torch, list)."""
-        tokens = np.asarray(tokens)
-        v, pitch = self.voice, self.pitch_of[tokens]
-        onset = pitch >= 0
-        self.last_pitch[:, v] = np.where(onset, pitch, self.last_pitch[:, v])
-        self.sounding[:, v] = onset | (self.is_hold[tokens] & self.sounding[:, v])
-        self.resting[:, v] = np.where(tokens == self.tok.rest_id, self.resting[:, v] + 1, 0)
+        _advance(np.asarray(tokens, np.int64), self.voice, self.pitch_of, self.tok.hold_id, self.tok.rest_id,
+                 self.last_pitch, self.sounding, self.resting)
         self.position += 1
 
     def reorder(self, index) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from threadpoolctl import ThreadpoolController
 
+from tunesmith.generation.fused import FusedDecoder
 from tunesmith.generation.sampling import sample
 from tunesmith.models.base import select_state
 
@@ -40,7 +41,6 @@ def one_thread():
         torch.set_num_threads(n)
 
 
-@torch.inference_mode()
 def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, rules=None, temp: float = 1.0,
                   k: int = 0, p: float = 1.0, seed: int | None = None, batch: int = 1) -> Iterator[np.ndarray]:
     """Yield the next token of each of `batch` sequences (B,) int64 as soon as it is sampled; stops when every
@@ -49,16 +49,25 @@ def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, ru
     model.eval()
     rng = np.random.default_rng(seed)
     with one_thread():
-        ids = torch.tensor([prompt] * batch, dtype=torch.long)
-        state = model.init_state(batch)
-        logits, state = model.forward_incremental(ids, state)
+        with torch.inference_mode():  # around each torch call, not the generator: the caller's code between
+            ids = torch.tensor([prompt] * batch, dtype=torch.long)  # tokens runs in its own mode, and the
+            state = model.init_state(batch)  # fused path needs no torch at all
+            logits, state = model.forward_incremental(ids, state)
         logits = logits[:, -1].float().numpy()
+        fused = FusedDecoder.of(model, state)  # the Transformer on CPU: step and draw in one compiled call
         done, any_done, all_done = np.zeros(batch, np.bool_), False, False
-        allowed = bias = None
+        allowed = bias = nxt = None
         for _ in range(max_new_tokens):
             if rules is not None:
                 allowed, bias = rules.allowed(), rules.bias
-            nxt = sample(logits, rng, allowed, temp, k, p, bias)
+            if nxt is not None and fused is not None:
+                nxt = fused.step_and_sample(nxt, rng, allowed, temp, k, p, bias)
+            else:
+                if nxt is not None:
+                    with torch.inference_mode():
+                        logits, state = model.step(torch.from_numpy(nxt), state)
+                    logits = logits.float().numpy()
+                nxt = sample(logits, rng, allowed, temp, k, p, bias)
             if any_done or eos_id in nxt.tolist():  # the bookkeeping of finished rows, once one has ended
                 nxt[done] = eos_id
                 done |= nxt == eos_id
@@ -68,8 +77,6 @@ def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, ru
             yield nxt
             if all_done:
                 return
-            logits, state = model.step(torch.from_numpy(nxt), state)
-            logits = logits.float().numpy()
 
 
 def generate(model, prompt: list[int], max_new_tokens: int, eos_id: int, rules=None, temp: float = 1.0,

@@ -80,18 +80,23 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _checked(logits, allowed, bias, temp: float, p: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def inputs(shape: tuple[int, int], allowed, bias, temp: float, p: float) -> tuple[np.ndarray, np.ndarray]:
+    """Checked settings, and `allowed` (B, V) and `bias` (V,) as the compiled filter takes them."""
     if temp <= 0:
         raise ValueError(f"temperature must be > 0, got {temp}")
     if not 0 < p <= 1:
         raise ValueError(f"top_p must be in (0, 1], got {p}")
-    x = np.array(logits, dtype=np.float32, copy=True, ndmin=2)
     if allowed is None:
-        allowed = np.ones(x.shape, np.bool_)
-    elif allowed.shape != x.shape:
-        allowed = np.broadcast_to(allowed, x.shape)
-    bias = _no_bias(x.shape[1]) if bias is None else _read_only(np.asarray(bias, np.float32))
-    return x, _read_only(allowed), bias
+        allowed = np.ones(shape, np.bool_)
+    elif allowed.shape != shape:
+        allowed = np.broadcast_to(allowed, shape)
+    bias = _no_bias(shape[1]) if bias is None else _read_only(np.asarray(bias, np.float32))
+    return _read_only(allowed), bias
+
+
+def exponentials(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """The Exp(1) draws of one token per row, as `sample` takes them from `rng`."""
+    return rng.standard_exponential(shape, dtype=np.float32)
 
 
 def filtered(logits: np.ndarray, allowed: np.ndarray | None = None, temp: float = 1.0, k: int = 0,
@@ -99,7 +104,8 @@ def filtered(logits: np.ndarray, allowed: np.ndarray | None = None, temp: float 
     """A copy of logits (B, V) plus `bias` (V,), with -inf where `allowed` (B, V) bool is False, divided by
     the temperature (> 0: below 1 sharpens, above 1 flattens), then only the k largest (k <= 0: all) and the
     smallest set of tokens whose probability reaches p (Holtzman et al. 2020; p = 1: all) kept."""
-    x, allowed, bias = _checked(logits, allowed, bias, temp, p)
+    x = np.array(logits, dtype=np.float32, copy=True, ndmin=2)
+    allowed, bias = inputs(x.shape, allowed, bias, temp, p)
     _filter(x, allowed, bias, np.float32(temp), int(k), float(p))
     return x
 
@@ -108,6 +114,6 @@ def sample(logits: np.ndarray, rng: np.random.Generator, allowed: np.ndarray | N
            k: int = 0, p: float = 1.0, bias: np.ndarray | None = None) -> np.ndarray:
     """One token per row (B,) int64 drawn from `filtered(logits, allowed, temp, k, p, bias)`; `rng` makes it
     reproducible."""
-    x, allowed, bias = _checked(logits, allowed, bias, temp, p)
-    q = rng.standard_exponential(x.shape, dtype=np.float32)
-    return _draw(x, allowed, bias, np.float32(temp), int(k), float(p), q)
+    x = np.array(logits, dtype=np.float32, copy=True, ndmin=2)
+    allowed, bias = inputs(x.shape, allowed, bias, temp, p)
+    return _draw(x, allowed, bias, np.float32(temp), int(k), float(p), exponentials(rng, x.shape))

@@ -161,23 +161,28 @@ class Transformer(SequenceModel):
         self._fast_step = CompiledStep(self) if w.device.type == "cpu" and w.dtype == torch.float32 else None
         return {"pos": zeros, "cached": zeros, "k": empty, "v": empty}
 
+    def make_room(self, state: State, n: int, T: int) -> tuple[State, int]:
+        """(state, n) with room in the buffers for T positions after the n they hold. When full: new buffers
+        with the block_size - 1 positions still seen (rotary positions are relative, so sliding the window
+        needs no renumbering) and room for block_size more tokens, so that the copy comes once every block_size
+        tokens; `state` is then changed (pass a copy of the dict), the tensors it held are not."""
+        if n + T <= state["k"].size(3):
+            return state, n
+        S = self.config.block_size
+        keep = min(n, S - 1)
+        for name in ("k", "v"):
+            old = state[name]
+            state[name] = old.new_zeros(*old.shape[:3], keep + T + S, old.size(4))
+            state[name][:, :, :, :keep] = old[:, :, :, n - keep:n]
+        return state, keep
+
     def forward_incremental(self, ids, state: State):
         """Writes the new keys and values into the state's buffers past the positions it holds, so that a
         token costs no copy of the cache; see the contract in tunesmith.models.base."""
         B, T = ids.shape
-        S = self.config.block_size
         start, n = (state["pos"].tolist()[0], state["cached"].tolist()[0]) if B else (0, 0)
-        keep = min(n, S - 1)  # the new tokens see block_size - 1 past positions: the training context
-        state = dict(state)
-        if n + T > state["k"].size(3):
-            # full: new buffers with the positions still seen (rotary positions are relative, so sliding the
-            # window needs no renumbering) and room for block_size more tokens, so that the copy comes once
-            # every block_size tokens. The old state stays valid.
-            for name in ("k", "v"):
-                old = state[name]
-                state[name] = old.new_zeros(*old.shape[:3], keep + T + S, old.size(4))
-                state[name][:, :, :, :keep] = old[:, :, :, n - keep:n]
-            n = keep
+        keep = min(n, self.config.block_size - 1)  # the new tokens see block_size - 1 past positions
+        state, n = self.make_room(dict(state), n, T)
         fast = getattr(self, "_fast_step", None)
         k, v = state["k"], state["v"]
         if T == 1 and fast is not None and not self.training and not torch.is_grad_enabled() \
