@@ -2,10 +2,10 @@
 
 The generic loop (`stream_tokens`) asks the model for logits through the model contract (a torch state,
 `forward_incremental`), then samples: two calls out of Python per token and a torch wrapper around the
-first, ~60 us a token on top of a ~140 us step for the default model. For the Transformer on CPU in fp32 the
-two fuse: its compiled step (tunesmith.models.transformer_step) and the compiled draw (sampling) run as one
-call, and positions stay Python ints. Same arithmetic, same random draws: a seed gives the same tokens either
-way (tested).
+first, ~80-100 us a token around a ~140 us step for the default model in an instrumented loop. For the
+Transformer on CPU in fp32 the two fuse: its compiled step (tunesmith.models.transformer_step) and the
+compiled draw (sampling) run as one call, and positions stay Python ints. Same arithmetic, same random
+draws: a seed gives the same tokens either way (tested).
 """
 
 from __future__ import annotations
