@@ -52,6 +52,16 @@ def test_stream_prints_notes(checkpoint):
     assert lines[0].startswith("voice") and len(lines) > 1
 
 
+def test_stream_into_a_reader_that_stops_early_ends_quietly(checkpoint):
+    """`tunesmith compose --stream | head -2`: no traceback when the reader goes away."""
+    cmd = [sys.executable, "-m", "tunesmith", "compose", "--model", str(checkpoint), "--bars", "16", "--stream"]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
+        assert p.stdout.readline().startswith("voice")
+        p.stdout.close()  # the reader leaves after one line, while notes are still coming
+        err = p.stderr.read()
+        assert p.wait(timeout=300) == 0 and "Traceback" not in err
+
+
 def test_continue_keeps_the_primer(checkpoint, tmp_path):
     primer = Score(tracks=(Track(note_array([(72, 0, 960), (74, 960, 960), (76, 1920, 1920)])),))
     write_midi(primer, tmp_path / "primer.mid")
