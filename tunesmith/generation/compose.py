@@ -6,6 +6,7 @@ restricted to that token family, so an unconstrained piece starts like the piece
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -14,6 +15,7 @@ import numpy as np
 import torch
 
 from tunesmith.errors import ConfigError
+from tunesmith.generation import defaults
 from tunesmith.generation.constraints import (
     EndOnTonic,
     Grammar,
@@ -28,7 +30,6 @@ from tunesmith.generation.constraints import (
     Voices,
     check_feasible,
 )
-from tunesmith.generation.defaults import HOLD_PENALTY, KEY_PENALTY, TOP_P
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
 from tunesmith.representation.base import STYLES, TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
@@ -55,11 +56,10 @@ class Request:
     seed: int = 0
     temperature: float = 1.0
     top_k: int = 0
-    top_p: float | None = None  # None: the model's tuned value (`Loaded.request`), else TOP_P
+    top_p: float | None = None  # None (here and below): the model's tuned value, else generation/defaults.py
     beams: int = 1
     in_key: bool = False  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
-    # nats taken from pitches outside that scale (a soft key) and from holding a note (more, shorter notes);
-    # 0: none; None: the model's tuned value (`Loaded.request`), else the defaults in generation/defaults.py
+    # nats taken from pitches outside that scale (a soft key) and from holding a note (more, shorter notes); 0: none
     key_penalty: float | None = None
     hold_penalty: float | None = None
     max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
@@ -69,10 +69,17 @@ class Request:
     end_on_tonic: bool = True
     programs: tuple[int, ...] | None = None  # General MIDI program per track
 
+    def resolved(self, tuned: dict | None = None) -> Request:
+        """This request with the settings it leaves open (None) filled in: from `tuned` (a model's config.json
+        "compose", see `Loaded.request`), else from tunesmith.generation.defaults."""
+        tuned = tuned or {}
+        open_ = [k for k in defaults.TUNED if getattr(self, k) is None]
+        return dataclasses.replace(self, **{k: tuned.get(k, getattr(defaults, k.upper())) for k in open_})
+
     def check(self) -> Request:
         if not 1 <= self.bars <= 512:
             raise ConfigError(f"bars must be in 1..512, got {self.bars}")
-        top_p = TOP_P if self.top_p is None else self.top_p
+        top_p = defaults.TOP_P if self.top_p is None else self.top_p
         if self.temperature <= 0 or not 0 < top_p <= 1 or self.top_k < 0 or self.beams < 1:
             raise ConfigError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, beams >= 1")
         for name in ("key_penalty", "hold_penalty"):
@@ -155,15 +162,14 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
     if not 1 <= playing <= voices:
         raise ConfigError(f"this model writes 1..{voices} voices, not {playing}")
     cons = [Grammar(), Length(steps)]
+    request = request.resolved()
     scale = _KeyScale(tonic, mode)
     if request.in_key:
         cons.append(scale)
-    key_penalty = KEY_PENALTY if request.key_penalty is None else request.key_penalty
-    hold_penalty = HOLD_PENALTY if request.hold_penalty is None else request.hold_penalty
-    if not request.in_key and key_penalty > 0:
-        cons.append(KeyPenalty(scale.pcs, key_penalty))
-    if hold_penalty > 0:
-        cons.append(HoldPenalty(hold_penalty))
+    elif request.key_penalty > 0:
+        cons.append(KeyPenalty(scale.pcs, request.key_penalty))
+    if request.hold_penalty > 0:
+        cons.append(HoldPenalty(request.hold_penalty))
     if ranges:
         cons.append(VoiceRange(list(ranges)))
     if request.max_leap is not None:
@@ -192,12 +198,8 @@ def _sample(model, tokenizer, prefix, rules, request, max_new):
     eos = tokenizer.vocab["EOS"]
     if request.beams > 1:
         return beam_search(model, prefix, max_new, eos, request.beams, rules)
-    return generate(model, prefix, max_new, eos, rules, request.temperature, request.top_k, _top_p(request),
+    return generate(model, prefix, max_new, eos, rules, request.temperature, request.top_k, request.top_p,
                     request.seed)[0]
-
-
-def _top_p(request: Request) -> float:
-    return TOP_P if request.top_p is None else request.top_p
 
 
 def finish(score: Score, request: Request, default_programs=None, drop_empty: bool = True) -> Score:
@@ -217,7 +219,7 @@ def finish(score: Score, request: Request, default_programs=None, drop_empty: bo
 
 def compose(model, tokenizer, request: Request = Request(), default_programs=None) -> tuple[Score, list[int]]:
     """One piece: (score, token ids)."""
-    request.check()
+    request = request.resolved().check()
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
     bar, _ = meter_steps(cond.meter, tokenizer.config["steps_per_quarter"])
@@ -232,7 +234,7 @@ def continue_score(model, tokenizer, primer: Score, request: Request, default_pr
     request overrides them). The new music starts at the first bar line after the primer ends."""
     from tunesmith.data.tokenize import with_key
 
-    request.check()
+    request = request.resolved().check()
     primer = with_key(primer)
     cond_primer = Conditioning.of(primer)
     prefix = complete_prefix(model, tokenizer, request, cond_primer)
@@ -270,7 +272,7 @@ class StreamedNote(NamedTuple):
 
 def stream_notes(model, tokenizer, request: Request = Request()) -> Iterator[StreamedNote]:
     """Compose and yield each note as soon as it is decided: when the token after it shows it has ended."""
-    request.check()
+    request = request.resolved().check()
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
     spq = tokenizer.config["steps_per_quarter"]
@@ -282,7 +284,7 @@ def stream_notes(model, tokenizer, request: Request = Request()) -> Iterator[Str
     position = 0
     eos = tokenizer.vocab["EOS"]
     for tok in stream_tokens(model, prefix, steps * voices + 1, eos, rules, request.temperature, request.top_k,
-                             _top_p(request), request.seed):
+                             request.top_p, request.seed):
         t = int(tok[0])
         if t == eos:
             break

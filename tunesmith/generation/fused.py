@@ -14,16 +14,16 @@ import numpy as np
 import torch
 from numba import njit
 
-from tunesmith.generation.sampling import _draw, exponentials, inputs
-from tunesmith.models.transformer_step import _step
+from tunesmith.generation.sampling import draw, exponentials, inputs
+from tunesmith.models.transformer_step import decode_step
 
 
 @njit(cache=True)
 def _step_draw(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, wf2, bf2, lnfw, lnfb, head,
                kb, vb, n, keep, cos, sin, heads, eps, allowed, bias, temp, k, p, q):
-    logits = _step(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, wf2, bf2, lnfw, lnfb, head,
-                   kb, vb, n, keep, cos, sin, heads, eps)
-    return _draw(logits, allowed, bias, temp, k, p, q)
+    logits = decode_step(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, wf2, bf2, lnfw, lnfb,
+                         head, kb, vb, n, keep, cos, sin, heads, eps)
+    return draw(logits, allowed, bias, temp, k, p, q)
 
 
 class FusedDecoder:

@@ -49,9 +49,11 @@ def stream_tokens(model, prompt: list[int], max_new_tokens: int, eos_id: int, ru
     model.eval()
     rng = np.random.default_rng(seed)
     with one_thread():
-        with torch.inference_mode():  # around each torch call, not the generator: the caller's code between
-            ids = torch.tensor([prompt] * batch, dtype=torch.long)  # tokens runs in its own mode, and the
-            state = model.init_state(batch)  # fused path needs no torch at all
+        # inference mode around each torch call, not around the generator: the caller's code between tokens
+        # runs in its own mode, and the fused path needs no torch at all
+        with torch.inference_mode():
+            ids = torch.tensor([prompt] * batch, dtype=torch.long)
+            state = model.init_state(batch)
             logits, state = model.forward_incremental(ids, state)
         logits = logits[:, -1].float().numpy()
         fused = FusedDecoder.of(model, state)  # the Transformer on CPU: step and draw in one compiled call

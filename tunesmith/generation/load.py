@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +26,9 @@ class Loaded:
     load_seconds: float
 
     def request(self, request):
-        """`request` with the settings it leaves open (None) filled in: the values this model was tuned for
-        (its config.json's "compose"), else the defaults of tunesmith.generation.defaults."""
-        from tunesmith.generation import defaults
-
-        tuned = self.config.get("compose", {})
-        open_ = [k for k in defaults.TUNED if getattr(request, k) is None]
-        return dataclasses.replace(request, **{k: tuned.get(k, getattr(defaults, k.upper())) for k in open_})
+        """`request` (a compose.Request) with the settings it leaves open filled in with those this model was
+        tuned for (its config.json's "compose"), else the defaults."""
+        return request.resolved(self.config.get("compose"))
 
 
 def shipped_models() -> list[Path]:

@@ -51,9 +51,9 @@ def _filter(x, allowed, bias, temp, k, p):
 
 
 @njit(cache=True)
-def _draw(x, allowed, bias, temp, k, p, q):
-    """`_filter`, then per row the argmax of p_i / q_i with q ~ Exp(1): an exact draw from softmax(x) (the
-    exponential race), computed as argmax x_i - log q_i. A row with nothing finite draws index 0."""
+def draw(x, allowed, bias, temp, k, p, q):
+    """`_filter` on x in place, then per row the argmax of p_i / q_i with q ~ Exp(1): an exact draw from
+    softmax(x) (the exponential race), computed as argmax x_i - log q_i. A row with nothing finite draws 0."""
     _filter(x, allowed, bias, temp, k, p)
     out = np.zeros(x.shape[0], np.int64)
     for b in range(x.shape[0]):
@@ -117,4 +117,4 @@ def sample(logits: np.ndarray, rng: np.random.Generator, allowed: np.ndarray | N
     reproducible."""
     x = np.array(logits, dtype=np.float32, copy=True, ndmin=2)
     allowed, bias = inputs(x.shape, allowed, bias, temp, p)
-    return _draw(x, allowed, bias, np.float32(temp), int(k), float(p), exponentials(rng, x.shape))
+    return draw(x, allowed, bias, np.float32(temp), int(k), float(p), exponentials(rng, x.shape))

@@ -15,7 +15,6 @@ from torch import nn
 
 from tunesmith.errors import ConfigError
 from tunesmith.models.base import SequenceModel, State
-from tunesmith.models.transformer_step import CompiledStep
 
 
 @dataclass(frozen=True)
@@ -157,6 +156,8 @@ class Transformer(SequenceModel):
         zeros = torch.zeros(batch_size, dtype=torch.long, device=device)
         # the compiled single-token step (transformer_step) with a copy of the weights, made where every
         # generation starts
+        from tunesmith.models.transformer_step import CompiledStep  # numba: imported by generation only
+
         w = self.embed.weight
         self._fast_step = CompiledStep(self) if w.device.type == "cpu" and w.dtype == torch.float32 else None
         return {"pos": zeros, "cached": zeros, "k": empty, "v": empty}

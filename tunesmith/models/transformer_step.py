@@ -104,7 +104,7 @@ def _attend(qkv, kb, vb, b, layer, n, keep, cos, sin, heads, y, att, acc):
 
 
 @njit(cache=True, fastmath=True)
-def _step(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, wf2, bf2, lnfw, lnfb, head,
+def decode_step(tokens, embed, ln1w, ln1b, wqkv, bqkv, wo, bo, ln2w, ln2b, wf1, bf1, wf2, bf2, lnfw, lnfb, head,
           kb, vb, n, keep, cos, sin, heads, eps):
     """tokens (B,) -> logits (B, V); weights stacked over the L layers (wqkv (L, 3C, C), ...); kb, vb (B, L, H, N, D)
     key and value buffers holding n positions, the new ones written at index n."""
@@ -181,5 +181,5 @@ class CompiledStep:
         """tokens (B,) at position `pos` -> logits (B, V). k, v: key and value buffers (B, L, H, N, D) holding n
         positions, the last `keep` seen; the new key and value go to index n."""
         cos, sin = self.rotation(pos)
-        return _step(tokens.astype(np.int64, copy=False), *self.weights, k, v, n, keep, cos, sin, self.heads,
+        return decode_step(tokens.astype(np.int64, copy=False), *self.weights, k, v, n, keep, cos, sin, self.heads,
                      self.eps)
