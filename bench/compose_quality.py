@@ -15,13 +15,14 @@ validation split; the test split stays unseen).
 from __future__ import annotations
 
 import argparse
-import functools
+import dataclasses
 
 import numpy as np
 
 from tunesmith.evaluation import METRICS
 from tunesmith.evaluation.report import load_set
 from tunesmith.generation.compose import Request, compose
+from tunesmith.generation.load import load
 
 NAMES = ("in_key_rate", "pitch_class_entropy", "note_density")
 
@@ -45,19 +46,6 @@ def table(label: str, gen: np.ndarray, ref: np.ndarray) -> list[str]:
 
 def floats(text: str) -> list[float]:
     return [float(x) for x in text.split(",") if x]
-
-
-@functools.cache
-def loaded(model: str):
-    from tunesmith.generation.load import load
-
-    return load(model)
-
-
-def composed(model: str, pieces: int, bars: int, **request) -> list:
-    loaded_ = loaded(model)
-    return [compose(loaded_.model, loaded_.tokenizer, loaded_.request(Request(bars=bars, seed=seed, **request)))[0]
-            for seed in range(pieces)]
 
 
 def main() -> None:
@@ -86,12 +74,14 @@ def main() -> None:
         grid = [(k, h, p) for p in tops for h in holds for k in keys]
         if args.in_key:
             grid += [("strict", h, p) for p in tops for h in holds]
+        model = load(args.model)
         for k, h, p in grid:
             key = {"in_key": True} if k == "strict" else {"key_penalty": k}
-            scores = composed(args.model, args.pieces, args.bars, hold_penalty=h, top_p=p, **key)
-            settings = loaded(args.model).request(Request(hold_penalty=h, top_p=p, **key))
-            label = (f"key {'mask' if k == 'strict' else f'{settings.key_penalty:g}'}, "
-                     f"hold {settings.hold_penalty:g}, top-p {settings.top_p:g}")
+            req = model.request(Request(bars=args.bars, hold_penalty=h, top_p=p, **key))  # as the CLI fills it
+            scores = [compose(model.model, model.tokenizer, dataclasses.replace(req, seed=seed))[0]
+                      for seed in range(args.pieces)]
+            label = (f"key {'mask' if k == 'strict' else f'{req.key_penalty:g}'}, "
+                     f"hold {req.hold_penalty:g}, top-p {req.top_p:g}")
             print("\n".join(table(label, values(scores), ref)), flush=True)
 
 
