@@ -8,6 +8,7 @@ from tunesmith.generation.constraints import (
     Grammar,
     Grid,
     HoldPenalty,
+    Key,
     KeyPenalty,
     Length,
     MaxLeap,
@@ -35,6 +36,14 @@ def test_scale_masks_pitches_outside_c_major():
     g = Grid(TOK, 1)
     pcs = {p % 12 for p in allowed_pitches(Scale(0, "major")(g)[0])}
     assert pcs == {0, 2, 4, 5, 7, 9, 11}
+
+
+def test_the_key_constraint_allows_what_the_metrics_call_in_key():
+    from tunesmith.theory.scales import key_pitch_classes
+
+    g = Grid(TOK, 1)
+    pcs = {p % 12 for p in allowed_pitches(Key(9, "minor")(g)[0])}
+    assert pcs == key_pitch_classes(9, "minor") == {9, 11, 0, 2, 4, 5, 6, 7, 8}
 
 
 def test_voice_range_applies_to_the_writing_voice():

@@ -82,3 +82,20 @@ def test_a_model_s_tuned_settings_fill_what_the_request_leaves_open(model, tmp_p
     assert report["settings"]["key_penalty"] == 2.0 and report["settings"]["hold_penalty"] == 0.75
     plain = loaded(model, tmp_path / "p")  # no tuned settings: the defaults of generation/defaults.py
     assert plain.request(Request()).key_penalty == KEY_PENALTY and plain.request(Request()).top_p == TOP_P
+
+
+def test_the_report_s_in_key_rate_is_evaluate_s(model, tmp_path, monkeypatch):
+    """One definition of "in key": an A-minor melody with the raised 6th (F#) and the natural 7th (G) is all in
+    key for both the report and `tunesmith evaluate`'s metric (harmonic minor alone would leave both out)."""
+    from tunesmith.evaluation.metrics import in_key_rate
+    from tunesmith.generation import job
+    from tunesmith.io import read
+
+    pitches = [57, 59, 60, 62, 64, 66, 68, 69, 67, 65, 64, 62, 60, 59, 57, 64, 57]
+    starts = np.cumsum([0] + [1] * 14 + [2, 2]) * 480
+    piece = Score(tracks=(Track(note_array([(p, int(s), 480) for p, s in zip(pitches, starts)])),))
+    monkeypatch.setattr(job, "compose", lambda *a, **k: (piece, [0] * 5))
+    [report] = compose_files(loaded(model, tmp_path / "m", {}), Request(bars=2), tmp_path / "out", formats=("mid",))
+    written = json.loads((tmp_path / "out" / "tiny-0.json").read_text())["analysis"]["in_key_rate"]
+    assert written == report["analysis"]["in_key_rate"] == round(in_key_rate(read(tmp_path / "out" / "tiny-0.mid")), 4)
+    assert written == 1.0

@@ -2,7 +2,17 @@ import numpy as np
 import pytest
 
 from tunesmith.errors import ConfigError
-from tunesmith.theory.scales import SCALES, in_scale, pitch_mask, scale_mask, scale_pitch_classes
+from tunesmith.score.model import KeySignature
+from tunesmith.theory.scales import (
+    SCALES,
+    in_key,
+    in_scale,
+    key_mask,
+    key_pitch_classes,
+    pitch_mask,
+    scale_mask,
+    scale_pitch_classes,
+)
 
 
 def test_major_and_minors():
@@ -51,3 +61,17 @@ def test_pitch_mask_limits_the_range():
     m = pitch_mask(0, "pentatonic_major", low=60, high=72)
     assert m.shape == (128,)
     assert np.flatnonzero(m).tolist() == [60, 62, 64, 67, 69, 72]
+
+
+def test_in_key_is_the_major_scale_or_the_three_minors_together():
+    assert key_pitch_classes("C", "major") == scale_pitch_classes(0, "major")
+    # A minor: F and F#, G and G# all in key; the other chromatic notes not
+    assert key_pitch_classes("A", "minor") == {9, 11, 0, 2, 4, 5, 6, 7, 8}
+    np.testing.assert_array_equal(in_key([69, 66, 68, 70, 61], KeySignature(0, 9, "minor")),
+                                  [True, True, True, False, False])
+    assert key_mask(2, "minor").sum() == 9 and not key_mask(2, "minor")[3]  # no Eb in D minor
+
+
+def test_in_key_knows_only_major_and_minor():
+    with pytest.raises(ConfigError, match="major, minor"):
+        key_pitch_classes(0, "dorian")

@@ -20,14 +20,7 @@ from tunesmith.score.model import Score
 from tunesmith.theory.histogram import window_overlaps
 from tunesmith.theory.keys import estimate_key
 from tunesmith.theory.meter import beat_starts, beat_ticks
-from tunesmith.theory.scales import scale_mask
-
-# pitch classes "in key": the major scale, or in minor the union of natural, harmonic and melodic minor,
-# so the raised sixth and seventh of the minor mode count as in key
-_IN_KEY = {
-    "major": scale_mask(0, "major"),
-    "minor": scale_mask(0, "natural_minor") | scale_mask(0, "harmonic_minor") | scale_mask(0, "melodic_minor"),
-}
+from tunesmith.theory.scales import key_mask, scale_mask
 
 
 def _pc_counts(score: Score) -> np.ndarray:
@@ -89,16 +82,15 @@ def in_key_rate(score: Score) -> float:
 
         rate = #notes whose pitch class is in key / #notes
 
-    Major keys admit the major scale; minor keys the natural, harmonic and melodic minor together (the
-    raised 6th and 7th are in key). The complement of RL Tuner's "notes not in key" (Jaques et al. 2017),
-    and MusPy's `pitch_in_scale_rate` for the estimated key.
+    "In key" is `tunesmith.theory.scales.key_pitch_classes`: the major scale, or in minor the natural,
+    harmonic and melodic minor together (the raised 6th and 7th are in key). The complement of RL Tuner's
+    "notes not in key" (Jaques et al. 2017), and MusPy's `pitch_in_scale_rate` for the estimated key.
     """
     key = estimate_key(score)
     counts = _pc_counts(score)
     if key is None or not counts.any():
         return math.nan
-    mask = np.roll(_IN_KEY[key.mode], key.tonic)
-    return float(counts[mask].sum() / counts.sum())
+    return float(counts[key_mask(key.tonic, key.mode)].sum() / counts.sum())
 
 
 def _segments(score: Score) -> tuple[np.ndarray, np.ndarray]:

@@ -20,12 +20,12 @@ from tunesmith.generation.constraints import (
     EndOnTonic,
     Grammar,
     HoldPenalty,
+    Key,
     KeyPenalty,
     Length,
     MaxLeap,
     MaxRest,
     Rules,
-    Scale,
     VoiceRange,
     Voices,
     check_feasible,
@@ -58,7 +58,7 @@ class Request:
     top_k: int = 0
     top_p: float | None = None  # None (here and below): the model's tuned value, else generation/defaults.py
     beams: int = 1
-    in_key: bool = False  # mask pitches outside the key's scale (minor: natural, harmonic and melodic)
+    in_key: bool = False  # mask pitches outside the key (tunesmith.theory.scales.key_pitch_classes)
     # nats taken from pitches outside that scale (a soft key) and from holding a note (more, shorter notes); 0: none
     key_penalty: float | None = None
     hold_penalty: float | None = None
@@ -163,7 +163,7 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         raise ConfigError(f"this model writes 1..{voices} voices, not {playing}")
     cons = [Grammar(), Length(steps)]
     request = request.resolved()
-    scale = _KeyScale(tonic, mode)
+    scale = Key(tonic, mode)
     if request.in_key:
         cons.append(scale)
     elif request.key_penalty > 0:
@@ -183,15 +183,6 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         cons.append(EndOnTonic(tonic, steps, beat, voices=tuple(sorted({0, playing - 1}))))
     check_feasible(tokenizer, cons)
     return Rules(tokenizer, batch, cons)
-
-
-class _KeyScale(Scale):
-    """The key's scale; a minor key allows the natural, harmonic and melodic forms (raised 6th and 7th)."""
-
-    def __init__(self, tonic: int, mode: str):
-        super().__init__(tonic, "major" if mode == "major" else "natural_minor")
-        if mode == "minor":
-            self.pcs = frozenset(self.pcs | {(tonic + 9) % 12, (tonic + 11) % 12})
 
 
 def _sample(model, tokenizer, prefix, rules, request, max_new):

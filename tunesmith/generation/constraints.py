@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from tunesmith.errors import ConfigError
-from tunesmith.theory.scales import scale_pitch_classes
+from tunesmith.theory.scales import key_pitch_classes, scale_pitch_classes
 
 
 @njit(cache=True)
@@ -135,6 +135,16 @@ class Scale:
         pcs = tuple(sorted(self.pcs))
         ok = g.mask(("scale", pcs), lambda: (g.pitch_of < 0) | np.isin(g.pitch_of % 12, pcs))
         return g.rows(ok, g.last_pitch.shape[0])
+
+
+@dataclass
+class Key(Scale):
+    """Pitches outside the key are masked: `name` is the mode, "major" or "minor", and the pitch classes those
+    of `tunesmith.theory.scales.key_pitch_classes` (minor: natural, harmonic and melodic), the definition of
+    "in key" that the reports and `tunesmith evaluate` use too."""
+
+    def __post_init__(self):
+        self.pcs = key_pitch_classes(self.tonic, self.name)
 
 
 @dataclass

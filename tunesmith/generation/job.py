@@ -19,16 +19,17 @@ FILES = ("mid", "wav", "png", "musicxml", "svg")
 
 
 def analysis(score: Score) -> dict:
-    """A few figures a musician checks first: key, notes, range, in-key rate, length."""
+    """A few figures a musician checks first: key, notes, range, in-key rate, length. The in-key rate is that of
+    `tunesmith evaluate` (tunesmith.evaluation.metrics.in_key_rate) to 4 decimals: notes of the estimated key
+    by `tunesmith.theory.scales.in_key`."""
     from tunesmith.theory.keys import estimate_key
-    from tunesmith.theory.scales import in_scale
+    from tunesmith.theory.scales import in_key
 
     notes = score.all_notes()
     key = estimate_key(score)
-    in_key = None
+    rate = None
     if key is not None and len(notes):
-        scale = "major" if key.mode == "major" else "harmonic_minor"
-        in_key = round(float(in_scale(notes["pitch"], key.tonic, scale).mean()), 4)
+        rate = round(float(in_key(notes["pitch"], key).mean()), 4)
     return {
         "estimated_key": key.name if key is not None else None,
         "notated_key": score.key_signatures[0].name if score.key_signatures else None,
@@ -37,7 +38,7 @@ def analysis(score: Score) -> dict:
         "notes": int(len(notes)),
         "tracks": len(score.tracks),
         "pitch_range": [int(notes["pitch"].min()), int(notes["pitch"].max())] if len(notes) else None,
-        "in_key_rate": in_key,
+        "in_key_rate": rate,
         "bars": int(len(score.bar_starts())),
         "seconds": round(score.duration_seconds, 3),
     }

@@ -36,8 +36,12 @@ from tunesmith.theory.meter import (
 )
 from tunesmith.theory.pitch import PITCH_CLASS_NAMES, parse_pitch_class, pitch_class_name, pitch_name
 from tunesmith.theory.scales import (
+    KEY_SCALES,
     SCALES,
+    in_key,
     in_scale,
+    key_mask,
+    key_pitch_classes,
     pitch_mask,
     scale_intervals,
     scale_mask,
@@ -45,11 +49,13 @@ from tunesmith.theory.scales import (
 )
 
 __all__ = [
-    "DEFAULT_PROFILE", "KEYS", "PITCH_CLASS_NAMES", "PROFILES", "QUALITIES", "SCALES", "Chord", "ChordEvent",
+    "DEFAULT_PROFILE", "KEYS", "KEY_SCALES", "PITCH_CLASS_NAMES", "PROFILES", "QUALITIES", "SCALES", "Chord",
+    "ChordEvent",
     "beat_starts", "beat_strength", "beat_strengths", "beat_ticks", "beats_per_bar",
     "chord_from_pitch_classes", "chord_from_pitches", "chordify", "chords_in_windows", "chords_per_beat",
     "correlate", "describe",
-    "estimate_key", "in_scale", "is_compound", "key_correlations", "key_index", "local_keys", "make_chord",
+    "estimate_key", "in_key", "in_scale", "is_compound", "key_correlations", "key_index", "key_mask",
+    "key_pitch_classes", "local_keys", "make_chord",
     "metrical_levels", "parse_chord", "parse_pitch_class", "pitch_class_histogram", "pitch_class_histograms",
     "pitch_class_name", "pitch_mask", "pitch_name", "roman", "scale_intervals", "scale_mask",
     "scale_pitch_classes", "summary",

@@ -3,6 +3,9 @@
 A scale is its semitone steps above the tonic. Church modes are the rotations of the major scale
 (ionian = major, aeolian = natural minor); "melodic_minor" is the ascending (jazz) form; "blues" is the
 minor blues hexatonic (minor pentatonic plus the flat fifth).
+
+"In key" has one definition, `key_pitch_classes`, shared by the in-key rate of `tunesmith evaluate`, the
+report of every composed piece and the key constraint and penalty of composing.
 """
 
 from __future__ import annotations
@@ -67,3 +70,32 @@ def pitch_mask(tonic: int | str, name: str, low: int = 0, high: int = 127) -> np
     """(128,) bool over MIDI pitches: in the scale and within [low, high]; for masking pitch logits."""
     pitches = np.arange(128)
     return in_scale(pitches, tonic, name) & (pitches >= low) & (pitches <= high)
+
+
+# the scales whose union is "in key" for each mode: in minor the raised 6th and 7th of the harmonic and
+# melodic forms are part of the key (a leading tone is in key, not chromatic)
+KEY_SCALES: dict[str, tuple[str, ...]] = {
+    "major": ("major",),
+    "minor": ("natural_minor", "harmonic_minor", "melodic_minor"),
+}
+
+
+def key_pitch_classes(tonic: int | str, mode: str) -> frozenset[int]:
+    """Pitch classes in a key: the major scale, or in minor the natural, harmonic and melodic minor together
+    (9 classes: A minor admits F and F#, G and G#). The one definition of "in key" in tunesmith."""
+    if mode not in KEY_SCALES:
+        raise ConfigError(f"unknown mode {mode!r}; valid: {', '.join(KEY_SCALES)}")
+    return frozenset().union(*(scale_pitch_classes(tonic, name) for name in KEY_SCALES[mode]))
+
+
+def key_mask(tonic: int | str, mode: str) -> np.ndarray:
+    """(12,) bool: True at the pitch classes in the key (`key_pitch_classes`)."""
+    mask = np.zeros(12, dtype=bool)
+    mask[list(key_pitch_classes(tonic, mode))] = True
+    return mask
+
+
+def in_key(pitches, key) -> np.ndarray:
+    """Bool array shaped like `pitches` (MIDI pitches or pitch classes): is each one in `key` (a
+    KeySignature, or any object with `tonic` and `mode`)? See `key_pitch_classes`."""
+    return key_mask(key.tonic, key.mode)[np.asarray(pitches, dtype=np.int64) % 12]
