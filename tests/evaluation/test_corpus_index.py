@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from tunesmith.errors import ConfigError, TunesmithError
@@ -18,10 +16,7 @@ def test_each_shipped_model_carries_its_train_split_index(name):
     if not (SHIPPED / name / "config.json").is_file():
         pytest.skip(f"no shipped {name} model")
     assert (SHIPPED / name / FOLDER / "ngrams.npz").stat().st_size < 5e6  # small enough for the repository
-    model_index(SHIPPED / name)  # the first load imports zipfile and friends
-    t = time.perf_counter()
-    index = model_index(SHIPPED / name)
-    assert time.perf_counter() - t < 0.5  # milliseconds in fact; generous for a busy CI machine
+    index = model_index(SHIPPED / name)  # its load time is measured by bench/originality.py
     assert index.source == SOURCES[name] and len(index) > 250 and index.positions.dtype.itemsize == 4
 
 

@@ -1,6 +1,5 @@
 import json
 import math
-import time
 
 import numpy as np
 import pytest
@@ -130,12 +129,10 @@ def test_matches_brute_force_on_small_alphabets(corpus_tunes, query, n):
     assert (math.isnan(overlap) and math.isnan(r["ngram_overlap"])) or r["ngram_overlap"] == pytest.approx(overlap)
 
 
-def test_one_piece_against_a_corpus_in_well_under_a_second():
+def test_one_piece_against_a_corpus_of_hundreds_finds_its_source():
+    # how long this takes is measured by bench/originality.py, not asserted here
     big = build_index((f"t{i}", score_of(tune(i, n=120))) for i in range(400))
-    query = score_of(tune(7, n=120))
-    t = time.perf_counter()
-    r = originality(query, big)
-    assert time.perf_counter() - t < 1.0
+    r = originality(score_of(tune(7, n=120)), big)
     assert r["longest_shared_run"] == 120
 
 

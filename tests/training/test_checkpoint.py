@@ -112,4 +112,6 @@ def test_shipped_models_score_the_nll_of_their_card(folder, no_pickle):
     if train_cfg["eval_tokens"]:
         valid = valid[: train_cfg["eval_tokens"] + 1]
     nll = evaluate(model, valid, train_cfg["block_size"], 16)
-    assert nll == pytest.approx(config["metrics"]["valid_nll"], abs=1e-4)
+    # fp32 on any CPU: the mean over tens of thousands of tokens moves by about 1e-6 with the summation order of
+    # another machine's kernels; a different split or tokenization moves it by far more than 1e-4
+    assert nll == pytest.approx(config["metrics"]["valid_nll"], rel=1e-4)

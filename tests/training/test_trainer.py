@@ -127,3 +127,14 @@ def test_a_time_limit_stops_with_a_final_evaluation_and_checkpoint(arrays_dir, t
     assert [s for s, _ in rows(tmp_path, "valid/nll")] == [5]
     assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["step-0000005"]
     assert read_config(tmp_path / "best")["run"]["train"]["max_steps"] == 1000  # the schedule kept its length
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_auto_precision_is_fp32_on_every_cpu(native, monkeypatch):
+    """The same run gives the same arithmetic on any x86-64 CPU, bf16 instructions or not; bf16 only by name."""
+    from tunesmith.training import trainer
+
+    monkeypatch.setattr(trainer, "native_bf16_cpu", lambda: native)
+    cpu = torch.device("cpu")
+    assert not trainer.use_bf16("auto", cpu) and not trainer.use_bf16("fp32", cpu)
+    assert trainer.use_bf16("bf16", cpu)

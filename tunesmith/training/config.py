@@ -42,7 +42,7 @@ class TrainConfig:
     checkpoint_every: int = 500
     keep_checkpoints: int = 2  # step checkpoints kept besides best/
     log_every: int = 10
-    precision: str = "auto"  # fp32 | bf16 | auto (bf16 where it is faster: CUDA, or a CPU with AMX/AVX512-BF16)
+    precision: str = "auto"  # fp32 | bf16 | auto (bf16 on CUDA, fp32 on every CPU: see trainer.use_bf16)
     device: str = "auto"  # cpu | cuda | auto
     compile: bool = False  # torch.compile the model
     seed: int = 0

@@ -45,7 +45,13 @@ def native_bf16_cpu() -> bool:
 
 
 def use_bf16(precision: str, device: torch.device) -> bool:
-    """bf16 autocast for "bf16"; for "auto", only where measured faster than fp32 (see bench/train.py)."""
+    """bf16 autocast for "bf16"; "auto" means bf16 on a CUDA device that supports it and fp32 on every CPU.
+
+    Why fp32 on CPUs even with native bf16 (AVX512-BF16, AMX): a run must give the same model on any x86-64
+    machine (a shipped model is reproduced by its card's command, a test compares runs), and "auto" switching
+    precision with the CPU model would make the arithmetic depend on it. And it is not always faster: on an AMD
+    EPYC with AVX512-BF16 (bench/RESULTS.md, 2026-11-30) the small Transformer trained 1.58x faster in bf16,
+    the LSTM 4.4x slower (oneDNN has no fast bf16 LSTM there). Ask for bf16 by name to take that speed-up."""
     if precision not in ("auto", "fp32", "bf16"):
         raise ConfigError(f"unknown precision {precision!r}; valid: auto, fp32, bf16")
     if precision == "bf16" and device.type == "cpu" and not native_bf16_cpu():
@@ -53,7 +59,7 @@ def use_bf16(precision: str, device: torch.device) -> bool:
                     "has no bf16 LSTM here")
     if precision != "auto":
         return precision == "bf16"
-    return torch.cuda.is_bf16_supported() if device.type == "cuda" else native_bf16_cpu()
+    return device.type == "cuda" and torch.cuda.is_bf16_supported()
 
 
 def make_optimizer(model, t) -> torch.optim.AdamW:
