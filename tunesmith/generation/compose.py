@@ -6,16 +6,13 @@ restricted to that token family, so an unconstrained piece starts like the piece
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import torch
 
 from tunesmith.errors import ConfigError
-from tunesmith.generation import defaults
 from tunesmith.generation.constraints import (
     EndOnTonic,
     Grammar,
@@ -31,9 +28,10 @@ from tunesmith.generation.constraints import (
     check_feasible,
 )
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
-from tunesmith.representation.base import STYLES, TEMPO_BINS, Conditioning, tempo_bin
+from tunesmith.generation.request import Request, parse_key
+from tunesmith.representation.base import TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
-from tunesmith.theory.pitch import PITCH_CLASS_NAMES, parse_pitch_class
+from tunesmith.theory.pitch import PITCH_CLASS_NAMES
 
 # comfortable ranges: SATB for four voices (a little wider than the textbook ones), a melody for one
 DEFAULT_RANGES = {
@@ -42,75 +40,6 @@ DEFAULT_RANGES = {
 }
 FAMILIES = ("Style", "Key", "Meter", "Tempo")
 VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
-
-
-@dataclass(frozen=True)
-class Request:
-    """What to compose. None leaves a choice to the model (conditioning) or to the default (constraints)."""
-
-    style: str | None = None
-    key: str | None = None  # "G major", "e minor", "Bb", "F#m"
-    meter: str | None = None  # "3/4"
-    tempo: float | None = None  # quarter notes per minute
-    bars: int = 8
-    seed: int = 0
-    temperature: float = 1.0
-    top_k: int = 0
-    top_p: float | None = None  # None (here and below): the model's tuned value, else generation/defaults.py
-    beams: int = 1
-    in_key: bool = False  # mask pitches outside the key (tunesmith.theory.scales.key_pitch_classes)
-    # nats taken from pitches outside that scale (a soft key) and from holding a note (more, shorter notes); 0: none
-    key_penalty: float | None = None
-    hold_penalty: float | None = None
-    max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
-    max_rest: float | None = 1.0  # longest rest of a playing voice, in bars (None: any)
-    ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
-    voices: int | None = None  # how many voices play (default: all the model has)
-    end_on_tonic: bool = True
-    programs: tuple[int, ...] | None = None  # General MIDI program per track
-
-    def resolved(self, tuned: dict | None = None) -> Request:
-        """This request with the settings it leaves open (None) filled in: from `tuned` (a model's config.json
-        "compose", see `Loaded.request`), else from tunesmith.generation.defaults."""
-        tuned = tuned or {}
-        open_ = [k for k in defaults.TUNED if getattr(self, k) is None]
-        return dataclasses.replace(self, **{k: tuned.get(k, getattr(defaults, k.upper())) for k in open_})
-
-    def check(self) -> Request:
-        if not 1 <= self.bars <= 512:
-            raise ConfigError(f"bars must be in 1..512, got {self.bars}")
-        top_p = defaults.TOP_P if self.top_p is None else self.top_p
-        if self.temperature <= 0 or not 0 < top_p <= 1 or self.top_k < 0 or self.beams < 1:
-            raise ConfigError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, beams >= 1")
-        for name in ("key_penalty", "hold_penalty"):
-            if getattr(self, name) is not None and not 0 <= getattr(self, name) <= 100:
-                raise ConfigError(f"{name.replace('_', ' ')} must be in 0..100 nats, got {getattr(self, name)}")
-        if self.max_rest is not None and self.max_rest < 0:
-            raise ConfigError(f"the longest rest must be 0 bars or more, got {self.max_rest}")
-        if self.tempo is not None and not 20 <= self.tempo <= 400:
-            raise ConfigError(f"tempo must be in 20..400 qpm, got {self.tempo}")
-        if self.style is not None and self.style not in STYLES:
-            raise ConfigError(f"unknown style {self.style!r}; valid: {', '.join(STYLES)}")
-        if self.programs is not None and not all(0 <= p <= 127 for p in self.programs):
-            raise ConfigError("programs are General MIDI numbers 0..127")
-        return self
-
-
-def parse_key(text: str) -> str:
-    """'G major', 'g', 'e minor', 'Em', 'F#m', 'Bb_major' -> the Key token value 'G_major' / 'E_minor'."""
-    s = text.strip().replace("_", " ")
-    name, _, mode = s.partition(" ")
-    mode = mode.strip().lower()
-    if not mode and name.endswith("m") and len(name) > 1:
-        name, mode = name[:-1], "minor"
-    mode = {"": "major", "maj": "major", "major": "major", "min": "minor", "minor": "minor"}.get(mode)
-    try:
-        pc = parse_pitch_class(name)
-    except ValueError:
-        pc = None
-    if pc is None or mode is None:
-        raise ConfigError(f"cannot read key {text!r}; write e.g. 'G major', 'E minor', 'F#m'")
-    return f"{PITCH_CLASS_NAMES[pc]}_{mode}"
 
 
 def meter_steps(meter: str, steps_per_quarter: int) -> tuple[int, int]:
@@ -208,9 +137,9 @@ def finish(score: Score, request: Request, default_programs=None, drop_empty: bo
     return score
 
 
-def compose(model, tokenizer, request: Request = Request(), default_programs=None) -> tuple[Score, list[int]]:
-    """One piece: (score, token ids)."""
-    request = request.resolved().check()
+def compose(model, tokenizer, request: Request | None = None, default_programs=None) -> tuple[Score, list[int]]:
+    """One piece: (score, token ids); no request: the defaults."""
+    request = (request or Request()).resolved().check()
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
     bar, _ = meter_steps(cond.meter, tokenizer.config["steps_per_quarter"])
@@ -261,9 +190,9 @@ class StreamedNote(NamedTuple):
     duration: int  # ticks
 
 
-def stream_notes(model, tokenizer, request: Request = Request()) -> Iterator[StreamedNote]:
+def stream_notes(model, tokenizer, request: Request | None = None) -> Iterator[StreamedNote]:
     """Compose and yield each note as soon as it is decided: when the token after it shows it has ended."""
-    request = request.resolved().check()
+    request = (request or Request()).resolved().check()
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
     spq = tokenizer.config["steps_per_quarter"]
