@@ -51,16 +51,30 @@ def resolve(ref: str) -> Path:
 
 def load(ref: str = "default") -> Loaded:
     """Load a model and its tokenizer; safetensors and JSON only."""
-    from tunesmith.models.checkpoint import load_model
+    from tunesmith.models.checkpoint import CONFIG, load_model
     from tunesmith.representation.base import Tokenizer
 
     t0 = time.perf_counter()
     path = resolve(ref)
     model, tok_dict, config = load_model(path)
-    tok = Tokenizer.from_dict(tok_dict)
+    try:
+        tok = Tokenizer.from_dict(tok_dict)
+    except TunesmithError as e:
+        raise TunesmithError(f"{path}: {e}") from None
+    except (KeyError, TypeError, ValueError) as e:  # a config.json edited by hand
+        raise TunesmithError(f"{path}: {CONFIG}'s tokenizer cannot be read ({type(e).__name__}: {e})") from None
     if tok.name != "voicegrid":
         raise TunesmithError(f"{path}: composing needs a voicegrid model, this one is {tok.name}")
-    programs = config.get("compose", {}).get("programs")
+    if model.config.vocab_size != len(tok.vocab):
+        raise TunesmithError(f"{path}: the model has {model.config.vocab_size} tokens, its tokenizer "
+                             f"{len(tok.vocab)}")
+    tuned = config.get("compose", {})
+    if not isinstance(tuned, dict):
+        raise TunesmithError(f"{path}: {CONFIG}'s \"compose\" must be an object, got {tuned!r}")
+    programs = tuned.get("programs")
+    if programs is not None and not (isinstance(programs, list) and programs and all(
+            isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 127 for p in programs)):
+        raise TunesmithError(f"{path}: {CONFIG}'s programs must be General MIDI numbers 0..127, got {programs!r}")
     if programs is None:
         programs = FALLBACK_PROGRAMS.get(f"voicegrid-{tok.config['voices']}")
     return Loaded(path.name, path, model, tok, config, tuple(programs) if programs else None,

@@ -20,7 +20,7 @@ from typing import ClassVar
 import torch
 from torch import nn
 
-from tunesmith.models.base import SequenceModel, State
+from tunesmith.models.base import SequenceModel, State, check_config
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,20 @@ class AttentionRNNConfig:
         "small": {"n_layer": 2, "hidden": 256, "attn_length": 40},
         "medium": {"n_layer": 3, "hidden": 512, "attn_length": 64},
     }
+    BOUNDS: ClassVar[dict] = {"vocab_size": (0, 1 << 20), "n_layer": (1, 256), "hidden": (1, 1 << 16),
+                              "n_embd": (0, 1 << 16), "attn_length": (1, 4096), "dropout": (0, 1)}
+
+    def parameters(self) -> int:
+        """The number of parameters of the model, without building it (equal to `num_params()`)."""
+        h, emb, L = self.hidden, self.n_embd or self.hidden, self.n_layer
+        cells = sum(4 * h * ((emb if i == 0 else h) + h + 2) for i in range(L))
+        attention = h * h + (2 * L * h * h + h) + h + (2 * h * h + h)  # W_m, W_q, v, W_out
+        proj = h * emb if self.tie_embeddings and emb != h else 0
+        head = 0 if self.tie_embeddings else h * self.vocab_size
+        return self.vocab_size * emb + (emb * emb + emb) + h * emb + cells + attention + proj + head
+
+    def __post_init__(self):
+        check_config(self)
 
 
 class AttentionRNN(SequenceModel):

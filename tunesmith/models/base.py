@@ -22,13 +22,47 @@ after BOS, so every model is conditioned by its prefix.
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from tunesmith.errors import ConfigError
+
 State = dict[str, torch.Tensor]
+# The largest model built: 1 GiB of float32 weights, three times the "large" Transformer. A config from a
+# checkpoint folder is checked against it before anything is allocated (n_layer 100000 would take minutes).
+MAX_PARAMETERS = 1 << 28
+_KINDS = {  # annotation -> (test, what the message calls it)
+    "int": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool), "a whole number"),
+    "float": (lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v),
+              "a finite number"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "str": (lambda v: isinstance(v, str), "text"),
+}
+
+
+def check_config(config) -> None:
+    """Every field of a model config (a frozen dataclass) of its annotated type and inside the config's
+    `BOUNDS` {field: (low, high)}, and the model it describes (`config.parameters()`, computed without
+    building it) no larger than MAX_PARAMETERS; else a ConfigError. Configs call it in `__post_init__`, so
+    that no model is allocated from absurd or corrupt sizes, whoever made the config (a preset, the command
+    line, a checkpoint's config.json)."""
+    what = type(config).__name__
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        test, kind = _KINDS[str(f.type)]
+        if not test(value):
+            raise ConfigError(f"{what}: {f.name} must be {kind}, got {value!r}")
+        low, high = config.BOUNDS.get(f.name, (None, None))
+        if low is not None and not low <= value <= high:
+            raise ConfigError(f"{what}: {f.name} must be in {low:g}..{high:g}, got {value:g}")
+    n = config.parameters()
+    if n > MAX_PARAMETERS:
+        raise ConfigError(f"{what}: {n:,} parameters, more than the {MAX_PARAMETERS:,} a model may have")
 
 
 class SequenceModel(nn.Module):

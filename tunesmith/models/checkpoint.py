@@ -18,10 +18,11 @@ import shutil
 from pathlib import Path
 
 from tunesmith.atomic import atomic_folder
-from tunesmith.errors import TunesmithError
+from tunesmith.errors import ConfigError, TunesmithError
 
 FORMAT = "tunesmith.checkpoint/1"
 WEIGHTS, CONFIG, TRAINING, CARD = "model.safetensors", "config.json", "training.safetensors", "MODEL_CARD.md"
+MAX_CONFIG_BYTES = 16 << 20  # a config with its vocabulary is a few kilobytes
 
 
 def save(folder, model, config: dict, training: dict | None = None) -> Path:
@@ -46,27 +47,69 @@ def finite(x):
 
 
 def read_config(folder) -> dict:
+    """The config.json of a checkpoint folder as a dict; TunesmithError if it is missing, not JSON, of
+    another format, or larger than any config (MAX_CONFIG_BYTES)."""
     path = Path(folder) / CONFIG
     if not path.is_file():
         raise TunesmithError(f"{folder}: not a checkpoint (no {CONFIG})")
-    config = json.loads(path.read_text())
-    if config.get("format") != FORMAT:
-        raise TunesmithError(f"{folder}: unknown checkpoint format {config.get('format')!r}, expected {FORMAT}")
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        raise TunesmithError(f"{folder}: {CONFIG} is {path.stat().st_size:,} bytes, more than a config holds")
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise TunesmithError(f"{folder}: {CONFIG} is not valid JSON ({e})") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        found = config.get("format") if isinstance(config, dict) else type(config).__name__
+        raise TunesmithError(f"{folder}: unknown checkpoint format {found!r}, expected {FORMAT}")
     return config
 
 
 def load_model(folder, device="cpu"):
-    """(model in eval mode, tokenizer dict, config dict) from a checkpoint folder: safetensors and JSON only."""
-    from safetensors.torch import load_model as load_weights
+    """(model in eval mode, tokenizer dict, config dict) from a checkpoint folder: safetensors and JSON only.
 
+    Everything is checked before it is used, and a bad folder is a TunesmithError: the model's sizes before
+    it is built (tunesmith.models.base.check_config), the weights file's header and every tensor's shape
+    before a weight is read, and the weights finite after."""
     from tunesmith.models import build_model
 
     config = read_config(folder)
-    model = build_model(config["model"]["name"], **config["model"]["config"])
-    missing, unexpected = load_weights(model, str(Path(folder) / WEIGHTS), strict=False, device=str(device))
+    entry = config.get("model")
+    if not (isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("config"), dict)
+            and isinstance(config.get("tokenizer"), dict)):
+        raise TunesmithError(f"{folder}: {CONFIG} lacks the model's name and config, or the tokenizer")
+    try:
+        model = build_model(entry["name"], **entry["config"])
+    except ConfigError as e:
+        raise ConfigError(f"{folder}: {e}") from None
+    _load_weights(Path(folder), model, device)
+    return model.to(device).eval(), config["tokenizer"], config
+
+
+def _load_weights(folder: Path, model, device) -> None:
+    from safetensors import SafetensorError, safe_open
+    from safetensors.torch import load_model as load_weights
+
+    path = folder / WEIGHTS
+    if not path.is_file():
+        raise TunesmithError(f"{folder}: no {WEIGHTS}")
+    try:  # the header only: names, dtypes and shapes; safetensors never runs code from a file
+        with safe_open(str(path), framework="pt") as f:
+            shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except (SafetensorError, OSError, ValueError) as e:
+        raise TunesmithError(f"{folder}: {WEIGHTS} is not a safetensors file ({e})") from None
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    for name, shape in shapes.items():
+        if name in expected and shape != expected[name]:
+            raise TunesmithError(f"{folder}: weights do not fit the config: {name} is {shape}, "
+                                 f"the config makes it {expected[name]}")
+    try:
+        missing, unexpected = load_weights(model, str(path), strict=False, device=str(device))
+    except (SafetensorError, OSError, RuntimeError, ValueError, TypeError) as e:
+        raise TunesmithError(f"{folder}: {WEIGHTS} cannot be read ({str(e).splitlines()[0]})") from None
     if missing or unexpected:
         raise TunesmithError(f"{folder}: weights do not fit the model (missing {missing}, unexpected {unexpected})")
-    return model.to(device).eval(), config["tokenizer"], config
+    if not all(bool(p.isfinite().all()) for p in model.parameters()):
+        raise TunesmithError(f"{folder}: {WEIGHTS} holds NaN or infinite weights")
 
 
 def load_training(folder) -> dict:

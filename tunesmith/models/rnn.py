@@ -10,9 +10,10 @@ import torch
 from torch import nn
 
 from tunesmith.errors import ConfigError
-from tunesmith.models.base import SequenceModel, State
+from tunesmith.models.base import SequenceModel, State, check_config
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # weight matrices per layer and direction, by cell
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,21 @@ class RNNConfig:
         "medium": {"n_layer": 3, "hidden": 512},  # performance_rnn's size
     }
 
+    BOUNDS: ClassVar[dict] = {"vocab_size": (0, 1 << 20), "n_layer": (1, 256), "hidden": (1, 1 << 16),
+                              "n_embd": (0, 1 << 16), "dropout": (0, 1)}
+
+    def parameters(self) -> int:
+        """The number of parameters of the model, without building it (equal to `num_params()`)."""
+        g, h, emb = GATES[self.cell], self.hidden, self.n_embd or self.hidden
+        stack = sum(g * h * ((emb if i == 0 else h) + h + 2) for i in range(self.n_layer))
+        proj = h * emb if self.tie_embeddings and emb != h else 0
+        head = 0 if self.tie_embeddings else h * self.vocab_size
+        return self.vocab_size * emb + stack + proj + head
+
     def __post_init__(self):
         if self.cell not in CELLS:
             raise ConfigError(f"unknown cell {self.cell!r}; valid: {', '.join(CELLS)}")
+        check_config(self)
 
 
 class RNN(SequenceModel):

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from tunesmith.errors import ConfigError
-from tunesmith.models.base import SequenceModel, State
+from tunesmith.models.base import SequenceModel, State, check_config
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,20 @@ class TransformerConfig:
         "large": {"n_layer": 12, "n_head": 12, "n_embd": 768, "block_size": 1024},  # for a GPU
     }
 
+    # the key/value cache holds 2 * block_size positions a row: 16384 of the "large" model are 1.2 GB
+    BOUNDS: ClassVar[dict] = {"vocab_size": (0, 1 << 20), "n_layer": (1, 256), "n_head": (1, 256),
+                              "n_embd": (2, 1 << 16), "block_size": (1, 16384), "dropout": (0, 1),
+                              "rope_base": (1, 1e9)}
+
+    def parameters(self) -> int:
+        """The number of parameters of the model, without building it (equal to `num_params()`)."""
+        C, L = self.n_embd, self.n_layer
+        per_layer = 12 * C * C + 2 * C + (11 * C if self.bias else 0)  # qkv, proj, MLP; two norms; biases
+        heads = 1 if self.tie_embeddings else 2
+        return heads * self.vocab_size * C + L * per_layer + C + (C if self.bias else 0)
+
     def __post_init__(self):
+        check_config(self)
         if self.n_embd % self.n_head or (self.n_embd // self.n_head) % 2:
             raise ConfigError(f"n_embd {self.n_embd} must split into {self.n_head} heads of even size")
 
