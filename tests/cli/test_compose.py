@@ -78,3 +78,74 @@ def test_bad_requests_are_clear_errors(checkpoint):
                        (["--model", "nonexistent"], "no model"), (["--instruments", "piano"], "--instruments")):
         r = run("compose", "--model", str(checkpoint), *args) if "--model" not in args else run("compose", *args)
         assert r.returncode == 2 and text in r.stderr and "Traceback" not in r.stderr
+
+
+BAD = [
+    (["--temperature", "nan"], "temperature must be a finite number"),
+    (["--temperature", "inf"], "temperature must be a finite number"),
+    (["--temperature", "0"], "temperature must be in 0.01..100"),
+    (["--seed", "-1"], "seed must be in 0..18446744073709551615"),
+    (["--seed", str(2**64)], "seed must be in 0..18446744073709551615"),
+    (["--seed", str(2**64 - 1), "-n", "2"], "run past 18446744073709551615"),
+    (["--max-rest", "nan"], "max rest (bars) must be a finite number"),
+    (["--beams", "100000"], "beams must be in 1..16"),
+    (["--top-k", "-1"], "top-k must be in"),
+    (["--top-k", "100000"], "this model's tokens"),
+    (["--top-p", "1.5"], "top-p must be in"),
+    (["--bars", "0"], "bars must be in 1..512"),
+    (["-n", "0"], "number of pieces must be in 1..1000"),
+    (["--tempo", "1e9"], "tempo (qpm) must be in 20..400"),
+    (["--key-penalty", "nan"], "key penalty (nats) must be a finite number"),
+    (["--hold-penalty", "-1"], "hold penalty (nats) must be in 0..100"),
+    (["--voices", "0"], "voices must be in"),
+    (["--voices", "5"], "this model writes 1..4 voices, not 5"),
+    (["--max-leap", "-3"], "max leap (semitones) must be in 0..127"),
+    (["--instruments", "52,52,52,32,1"], "5 instruments for 4 voice(s)"),
+    (["--voices", "2", "--instruments", "52,52,32"], "3 instruments for 2 voice(s)"),
+    (["--formats", "mid,mp3"], "unknown format(s) 'mp3'"),
+    (["--out", "a-file"], "cannot write into a-file: it is a file, not a folder"),
+    (["--out", "a-file/pieces"], "cannot write into a-file/pieces: a-file is a file, not a folder"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_each_bad_setting_is_one_line_and_nothing_is_written(checkpoint, tmp_path, args, message):
+    (tmp_path / "a-file").write_text("not a folder")
+    r = run("compose", "--model", str(checkpoint), "--bars", "2", *args, cwd=tmp_path)
+    lines = r.stderr.splitlines()
+    assert r.returncode == 2 and r.stdout == "" and len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    assert message in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # no out/, no half piece
+
+
+def broken(checkpoint, tmp_path, weights=None, **config):
+    """A copy of the checkpoint with other weights bytes or model config fields."""
+    import shutil
+
+    folder = tmp_path / "broken"
+    shutil.copytree(checkpoint, folder)
+    if weights is not None:
+        (folder / "model.safetensors").write_bytes(weights)
+    c = json.loads((folder / "config.json").read_text())
+    c["model"]["config"].update(config)
+    (folder / "config.json").write_text(json.dumps(c))
+    return folder
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"weights": b"\x00" * 100}, "model.safetensors is not a safetensors file"),
+    ({"weights": b"\x80\x04\x95 a pickle"}, "model.safetensors is not a safetensors file"),
+    ({"n_layer": 100000}, "n_layer must be in 1..256, got 100000"),
+    ({"hidden": 0}, "hidden must be in"),
+])
+def test_a_broken_model_folder_is_one_line(checkpoint, tmp_path, change, message):
+    folder = broken(checkpoint, tmp_path, **change)
+    r = run("compose", "--model", str(folder), "-o", str(tmp_path / "out"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and message in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_continue_checks_its_settings_before_reading_the_primer(checkpoint, tmp_path):
+    r = run("continue", "no-such-primer.mid", "--model", str(checkpoint), "--temperature", "nan", cwd=tmp_path)
+    assert r.returncode == 2 and "temperature must be a finite number" in r.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -99,3 +99,97 @@ def test_the_report_s_in_key_rate_is_evaluate_s(model, tmp_path, monkeypatch):
     written = json.loads((tmp_path / "out" / "tiny-0.json").read_text())["analysis"]["in_key_rate"]
     assert written == report["analysis"]["in_key_rate"] == round(in_key_rate(read(tmp_path / "out" / "tiny-0.mid")), 4)
     assert written == 1.0
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"n": 0}, "number of pieces must be in 1..1000"),
+    ({"n": 2, "request": Request(seed=2**64 - 1)}, "run past 18446744073709551615"),
+    ({"formats": ("mid", "mp3")}, "unknown format.*'mp3'"),
+    ({"formats": ("json",)}, "unknown format.*'json'.*the .json report is always written"),
+    ({"out_dir": "a-file"}, "it is a file, not a folder"),
+    ({"out_dir": "a-file/out"}, "a-file is a file, not a folder"),
+])
+def test_a_job_checks_everything_before_it_loads_a_model(tmp_path, monkeypatch, kwargs, message):
+    """The model named does not exist: had the job loaded it first, the error would say so."""
+    from tunesmith.errors import ConfigError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("not a folder")
+    kwargs = {"request": Request(bars=2), "out_dir": "out", **kwargs}
+    with pytest.raises(ConfigError, match=message):
+        compose_files("no-such-model", kwargs.pop("request"), kwargs.pop("out_dir"), **kwargs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # no output folder made
+
+
+def test_what_the_model_cannot_write_is_refused_before_the_first_piece(model, tmp_path):
+    from tunesmith.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="5 instruments for 4 voice"):
+        compose_files(loaded(model, tmp_path / "m", {}), Request(programs=(1, 2, 3, 4, 5)), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_piece_that_fails_between_its_files_leaves_none_of_them(model, tmp_path, monkeypatch):
+    """The MIDI is written, then the piano roll fails: neither the .mid nor a .json may stay behind; the
+    piece before it stays whole."""
+    from tunesmith import render
+
+    real = render.RENDERERS["png"]
+    calls = []
+
+    def second_fails(score, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise RuntimeError("killed while drawing")
+        return real(score, path)
+
+    monkeypatch.setitem(render.RENDERERS, "png", second_fails)
+    with pytest.raises(RuntimeError):
+        compose_files(loaded(model, tmp_path / "m", {}), Request(bars=2), tmp_path / "out", n=2,
+                      formats=("mid", "png"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["tiny-0.json", "tiny-0.mid", "tiny-0.png"]
+
+
+KILLED = """
+import os, signal, sys
+import torch
+from tunesmith import render
+from tunesmith.generation.compose import Request
+from tunesmith.generation.job import compose_files
+from tunesmith.generation.load import Loaded
+from tunesmith.models import build_model
+from tunesmith.representation import get_tokenizer
+
+tok = get_tokenizer("voicegrid", voices=4)
+model = build_model("rnn", size="debug", vocab_size=len(tok.vocab))
+render.RENDERERS["png"] = lambda score, path: os.kill(os.getpid(), signal.SIGKILL)  # after the .mid
+compose_files(Loaded("tiny", sys.argv[1], model, tok, {}, None, 0.0), Request(bars=2), sys.argv[2],
+              formats=("mid", "png"))
+"""
+
+
+def test_a_piece_killed_between_its_files_leaves_no_half_piece_and_the_next_run_cleans_up(model, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    killed = subprocess.Popen([sys.executable, "-c", KILLED, str(tmp_path / "m"), str(out)])
+    assert killed.wait(timeout=300) == -signal.SIGKILL
+    assert [p.name for p in out.iterdir()] == [f".tiny-0.tmp-{killed.pid}"]  # no .mid without its .json
+    compose_files(loaded(model, tmp_path / "m", {}), Request(bars=2, seed=1), out, formats=("mid",))
+    assert sorted(p.name for p in out.iterdir()) == ["tiny-1.json", "tiny-1.mid"]
+
+
+def test_continue_writes_the_piece_and_its_report_together(model, tmp_path):
+    from tunesmith.generation.job import continue_files
+    from tunesmith.io import write_midi
+
+    primer = Score(tracks=(Track(note_array([(72, 0, 960), (74, 960, 960), (76, 1920, 1920)])),))
+    write_midi(primer, tmp_path / "tune.mid")
+    report = continue_files(loaded(model, tmp_path / "m", {}), tmp_path / "tune.mid", Request(bars=2, seed=3),
+                            tmp_path / "out", formats=("mid",))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["tune-continued-3.json", "tune-continued-3.mid"]
+    assert report["primer"]["bars"] == 2 and report["analysis"]["bars"] == 4  # 2 bars of primer, 2 new
+    assert json.loads((tmp_path / "out" / "tune-continued-3.json").read_text())["files"] == {
+        "mid": str(tmp_path / "out" / "tune-continued-3.mid")}

@@ -26,6 +26,9 @@ def test_temperature_divides_and_must_be_positive():
         filtered(np.zeros((1, 3)), temp=0)
     with pytest.raises(ValueError):
         filtered(np.zeros((1, 3)), p=0)
+    for temp in (float("nan"), float("inf")):  # NaN would draw token 0 from every row, inf uniformly
+        with pytest.raises(ValueError, match="finite"):
+            sample(np.zeros((1, 3)), np.random.default_rng(0), temp=temp)
 
 
 def test_the_mask_comes_before_top_k():

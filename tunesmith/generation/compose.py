@@ -139,7 +139,7 @@ def finish(score: Score, request: Request, default_programs=None, drop_empty: bo
 
 def compose(model, tokenizer, request: Request | None = None, default_programs=None) -> tuple[Score, list[int]]:
     """One piece: (score, token ids); no request: the defaults."""
-    request = (request or Request()).resolved().check()
+    request = (request or Request()).resolved().check_for(tokenizer)
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
     bar, _ = meter_steps(cond.meter, tokenizer.config["steps_per_quarter"])
@@ -154,7 +154,7 @@ def continue_score(model, tokenizer, primer: Score, request: Request, default_pr
     request overrides them). The new music starts at the first bar line after the primer ends."""
     from tunesmith.data.tokenize import with_key
 
-    request = request.resolved().check()
+    request = request.resolved().check_for(tokenizer)
     primer = with_key(primer)
     cond_primer = Conditioning.of(primer)
     prefix = complete_prefix(model, tokenizer, request, cond_primer)
@@ -192,7 +192,7 @@ class StreamedNote(NamedTuple):
 
 def stream_notes(model, tokenizer, request: Request | None = None) -> Iterator[StreamedNote]:
     """Compose and yield each note as soon as it is decided: when the token after it shows it has ended."""
-    request = (request or Request()).resolved().check()
+    request = (request or Request()).resolved().check_for(tokenizer)
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
     spq = tokenizer.config["steps_per_quarter"]

@@ -83,8 +83,8 @@ def _read_only(a: np.ndarray) -> np.ndarray:
 
 def inputs(shape: tuple[int, int], allowed, bias, temp: float, p: float) -> tuple[np.ndarray, np.ndarray]:
     """Checked settings, and `allowed` (B, V) and `bias` (V,) as the compiled filter takes them."""
-    if temp <= 0:
-        raise ValueError(f"temperature must be > 0, got {temp}")
+    if not 0 < temp < np.inf:  # NaN too
+        raise ValueError(f"temperature must be finite and > 0, got {temp}")
     if not 0 < p <= 1:
         raise ValueError(f"top_p must be in (0, 1], got {p}")
     if allowed is None:

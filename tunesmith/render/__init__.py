@@ -33,6 +33,18 @@ RENDERERS = {
 FORMATS = tuple(RENDERERS)
 
 
+def check_formats(formats) -> tuple[str, ...]:
+    """`formats` as a tuple, in order and once each, if every one has a renderer; else a ConfigError listing
+    the valid ones."""
+    if isinstance(formats, str):
+        formats = (formats,)
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown:
+        raise ConfigError(f"unknown format(s) {', '.join(map(repr, unknown))}; valid: {', '.join(FORMATS)}")
+    return formats
+
+
 def render_all(
     score: Score, out_dir, stem: str, formats=FORMATS, skip_missing: bool = False
 ) -> dict[str, Path]:
@@ -42,15 +54,13 @@ def render_all(
     `skip_missing`, in which case it is logged as a warning and left out of the result. SVG may add
     `stem-2.svg`, ... for long scores; the result holds page 1.
     """
-    unknown = [f for f in formats if f not in RENDERERS]
-    if unknown:
-        raise ConfigError(f"unknown format(s) {', '.join(map(repr, unknown))}; valid: {', '.join(FORMATS)}")
+    formats = check_formats(formats)
     if not stem or Path(stem).name != stem:
         raise ConfigError(f"stem {stem!r} must be a plain file name without folders")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for fmt in dict.fromkeys(formats):  # in order, once each
+    for fmt in formats:
         path = out_dir / f"{stem}.{fmt}"
         try:
             if fmt == "svg" and "musicxml" in written:
@@ -68,6 +78,6 @@ def render_all(
 
 
 __all__ = [
-    "FORMATS", "RENDERERS", "engrave", "find_soundfont", "plot_pianoroll", "render_all", "render_wav",
+    "FORMATS", "RENDERERS", "check_formats", "engrave", "find_soundfont", "plot_pianoroll", "render_all", "render_wav",
     "wav_stats", "write_notation_xml", "write_svg",
 ]
