@@ -5,7 +5,8 @@
                                        tracks (program, name, drum flag, note count), maps, title;
                                        the pieces that failed, and the ABC tunes music21 read for abc2midi
     <root>/corpora/<name>/CARD.md      the dataset card
-A folder is written under a temporary name and renamed when complete, so a killed run leaves no half cache.
+A folder is written under a temporary name and renamed when complete, so a killed run leaves no half cache;
+the temporary it leaves is removed by the next corpus saved (tunesmith.atomic.clean_stale).
 """
 
 from __future__ import annotations
