@@ -17,20 +17,24 @@ EPILOG = """examples:
 
 
 def _add_common(p) -> None:
+    from tunesmith.generation.request import BARS, BEAMS, TEMPERATURE, TEMPO  # no torch
+
     p.add_argument("--model", default="default", help="shipped model name (see `tunesmith models`) or a checkpoint "
                    "folder (default: the default model)")
     p.add_argument("--style", help="style label, e.g. bach, irish, scottish, chinese, european, american")
     p.add_argument("--key", help='key, e.g. "G major", "E minor", "F#m" (default: drawn by the model)')
     p.add_argument("--meter", help="time signature, e.g. 4/4, 3/4, 6/8 (default: drawn by the model)")
-    p.add_argument("--tempo", type=float, help="quarter notes per minute")
-    p.add_argument("--bars", type=int, default=8, help="length in bars (default 8)")
+    p.add_argument("--tempo", type=float, help=f"quarter notes per minute ({TEMPO[0]:g}..{TEMPO[1]:g})")
+    p.add_argument("--bars", type=int, default=8, help=f"length in bars, {BARS[0]}..{BARS[1]} (default 8)")
     p.add_argument("--instruments", help="General MIDI programs per track, comma-separated, e.g. 52,52,52,32")
-    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same piece)")
-    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same piece; 0..2^64-1)")
+    p.add_argument("--temperature", type=float, default=1.0,
+                   help=f"below 1 sharper, above 1 flatter ({TEMPERATURE[0]:g}..{TEMPERATURE[1]:g}; default 1)")
     p.add_argument("--top-k", type=int, default=0, help="keep the k most likely tokens (0: all)")
     p.add_argument("--top-p", type=float, default=None,
                    help=f"nucleus sampling mass (default: the model's tuned value, else {TOP_P:g}; 1: off)")
-    p.add_argument("--beams", type=int, default=1, help="beam width (> 1: beam search instead of sampling)")
+    p.add_argument("--beams", type=int, default=1,
+                   help=f"beam width (> 1: beam search instead of sampling; at most {BEAMS[1]})")
     p.add_argument("--max-leap", type=int, default=12, help="largest leap within a voice, semitones")
     p.add_argument("--max-rest", type=float, default=1.0, metavar="BARS",
                    help="longest rest of a playing voice, in bars (default 1: no voice falls silent; -1: any)")
