@@ -15,6 +15,7 @@ from tunesmith.io import read_midi, write_midi
 from tunesmith.io.midi import key_from_sharps, sharps_from_key
 from tunesmith.score import (
     MAX_NOTES,
+    NOTE_DTYPE,
     TPQ,
     KeySignature,
     Metadata,
@@ -23,6 +24,7 @@ from tunesmith.score import (
     TimeSignature,
     Track,
     note_array,
+    sort_notes,
 )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -230,3 +232,124 @@ def test_property_random_scores_round_trip_exactly(tmp_path, score):
     path = tmp_path / "random.mid"
     write_midi(score, path)
     assert music(read_midi(path)) == score
+
+
+# hostile files built byte by byte: every one is a ScoreError, with a one-line message naming the file
+
+def varint(n: int) -> bytes:
+    """MIDI's variable-length quantity: 7 bits a byte, high bit set on all but the last."""
+    out = [n & 0x7F]
+    while n := n >> 7:
+        out.append(0x80 | (n & 0x7F))
+    return bytes(reversed(out))
+
+
+def smf(*tracks, tpq: int = 480) -> bytes:
+    """A format-1 MIDI file of tracks given as [(delta ticks, event bytes), ...]; end-of-track added."""
+    chunks = b""
+    for events in tracks:
+        body = b"".join(varint(dt) + ev for dt, ev in events) + b"\x00\xff\x2f\x00"
+        chunks += b"MTrk" + struct.pack(">I", len(body)) + body
+    return b"MThd" + struct.pack(">IHHH", 6, 1, len(tracks), tpq) + chunks
+
+
+ON, OFF = b"\x90\x3c\x40", b"\x80\x3c\x40"  # middle C on and off, channel 1
+TEXT = b"\xff\x01\x00"  # an empty text event: something to hang a delta time on
+HUGE = 0x0FFFFFFF  # the largest delta a 4-byte varint holds: 2**28 - 1 ticks
+
+
+def test_hand_built_file_reads(tmp_path):
+    # the builder above makes files symusic reads: the hostile ones below fail for their own reason
+    (tmp_path / "ok.mid").write_bytes(smf([(0, b"\xff\x51\x03\x07\xa1\x20"), (0, ON), (10, OFF)], tpq=96))
+    s = read_midi(tmp_path / "ok.mid")
+    assert s.tracks[0].notes.tolist() == [(0, 50, 60, 64)] and s.tempos == (Tempo(0, 120.0),)
+
+
+HOSTILE = {
+    # ticks summed past 2**31 wrap around inside symusic: a note seems to start before tick 0
+    "wrapped_delta_times": (smf([(HUGE, TEXT)] * 9 + [(0, ON), (10, OFF)]), "negative start"),
+    # at 1 tick per quarter, tick 2**28 is tick 2**28 * 480 at TPQ (symusic's resample: OverflowError)
+    "note_past_max_tick_after_resampling": (smf([(HUGE, ON), (1, OFF)], tpq=1), "ends after tick"),
+    "huge_duration": (smf([(0, ON), (HUGE, OFF)], tpq=1), "ends after tick"),
+    "tempo_past_max_tick_after_resampling": (
+        smf([(0, ON), (10, OFF), (HUGE, TEXT), (HUGE, b"\xff\x51\x03\x07\xa1\x20")], tpq=7), "Tempo at tick"),
+    "note_off_missing": (smf([(0, ON), (10, b"\x90\x3e\x40")]), "holds no notes"),
+    "tempo_zero": (smf([(0, b"\xff\x51\x03\x00\x00\x00"), (0, ON), (10, OFF)]), "tempo inf qpm"),
+    "resolution_zero": (smf([(0, ON), (10, OFF)], tpq=0), "resolution 0"),
+    "key_of_128_flats": (smf([(0, b"\xff\x59\x02\x80\x00"), (0, ON), (10, OFF)]), "key signature of -128"),
+    "key_of_tonality_9": (smf([(0, b"\xff\x59\x02\x01\x09"), (0, ON), (10, OFF)]), "tonality 9"),
+    "meter_over_2_to_the_255": (smf([(0, b"\xff\x58\x04\x04\xff\x18\x08"), (0, ON), (10, OFF)]),
+                                "time signature"),
+    "chunk_longer_than_file": (smf([(0, ON), (10, OFF)])[:-6], "not a readable MIDI file"),
+    "header_cut_short": (smf([(0, ON), (10, OFF)])[:11], "not a readable MIDI file"),
+    "meta_event_longer_than_file": (smf([(0, b"\xff\x03" + varint(HUGE))]), "not a readable MIDI file"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_file_is_a_score_error(tmp_path, name):
+    data, message = HOSTILE[name]
+    (tmp_path / f"{name}.mid").write_bytes(data)
+    with pytest.raises(ScoreError, match=message) as err:
+        read_midi(tmp_path / f"{name}.mid")
+    assert str(err.value).startswith(f"{tmp_path / name}.mid: ") and "\n" not in str(err.value)
+
+
+# reading is vectorized (one array for the whole file, sorted only when it is out of order); these pin it
+# to what it replaced: symusic's own resample (zero-length notes dropped first) and a sort of every track
+
+def symusic_reference(data: bytes) -> list[list[tuple]]:
+    sm = symusic.Score.from_midi(data)
+    for t in sm.tracks:
+        t.notes = t.notes.filter(lambda n: n.duration > 0)
+    if sm.ticks_per_quarter != TPQ:
+        sm = sm.resample(TPQ, min_dur=1)
+    rows = [[(n.time, n.duration, n.pitch, n.velocity) for n in t.notes] for t in sm.tracks]
+    return [sort_notes(np.array(r, dtype=NOTE_DTYPE)).tolist() for r in rows]
+
+
+@st.composite
+def symusic_scores(draw):
+    sm = symusic.Score(draw(st.sampled_from([1, 7, 96, 100, 384, 480, 960, 1000, 32767])))
+    for _ in range(draw(st.integers(1, 3))):
+        t = symusic.Track()
+        for _ in range(draw(st.integers(1, 20))):
+            # few starts and pitches, so that chords and notes of one start and pitch are common
+            t.notes.append(symusic.Note(draw(st.integers(0, 8)) * draw(st.sampled_from([1, 7, 100, 10_000])),
+                                        draw(st.sampled_from([0, 1, 2, 3, 49, 50, 51, 4000])),
+                                        draw(st.integers(58, 62)), draw(st.integers(1, 127))))
+        sm.tracks.append(t)
+    return sm
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(symusic_scores())
+def test_property_reading_matches_symusic_resample_and_sort(tmp_path, sm):
+    data = sm.dumps_midi()
+    (tmp_path / "r.mid").write_bytes(data)
+    try:
+        got = [t.notes.tolist() for t in read_midi(tmp_path / "r.mid").tracks]
+    except ScoreError as e:  # only a file of zero-length notes
+        assert "holds no notes" in str(e) or not any(map(len, symusic_reference(data)))
+        return
+    assert got == symusic_reference(data)
+
+
+def test_numpy_fallback_reads_the_same(rich_score, tmp_path, monkeypatch):
+    from tunesmith.io import midi
+
+    assert midi._pickle_layout_holds()  # with the symusic this project pins, the fast path is the one taken
+    write_midi(rich_score, tmp_path / "rich.mid")
+    fast = [read_midi(tmp_path / "rich.mid"), read_midi(FIXTURES / "tempos.mid")]
+    monkeypatch.setattr(midi, "_pickle_layout_holds", lambda: False)
+    assert [read_midi(tmp_path / "rich.mid"), read_midi(FIXTURES / "tempos.mid")] == fast
+
+
+def test_a_million_tempo_changes(tmp_path):
+    # 7 bytes an event: a 7 MB file would be a million Python objects before validate could refuse it
+    tempo = varint(0) + b"\xff\x51\x03\x07\xa1\x20"
+    body = tempo * (MAX_NOTES + 1) + varint(0) + ON + varint(10) + OFF + b"\x00\xff\x2f\x00"
+    data = b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480) + b"MTrk" + struct.pack(">I", len(body)) + body
+    (tmp_path / "tempos.mid").write_bytes(data)
+    with pytest.raises(ScoreError, match=f"{MAX_NOTES + 1} tempo, meter and key events is more than"):
+        read_midi(tmp_path / "tempos.mid")
