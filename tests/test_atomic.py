@@ -106,3 +106,10 @@ def test_check_writable_says_why_a_folder_cannot_be_written(tmp_path):
         check_writable(tmp_path / "file" / "sub")
     with pytest.raises(ConfigError, match="broken link"):
         check_writable(tmp_path / "link" / "sub")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
+def test_check_writable_refuses_a_read_only_folder(tmp_path):
+    (tmp_path / "ro").mkdir(mode=0o500)
+    with pytest.raises(ConfigError, match="ro is not writable"):
+        check_writable(tmp_path / "ro" / "out")
