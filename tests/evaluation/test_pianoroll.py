@@ -151,3 +151,52 @@ def test_transposition_mixture_is_the_mean_of_the_shifted_likelihoods():
     assert frame_nll(model, tok, [piece], 64, (0,)) == frame_nll(model, tok, [piece], 64)
     with pytest.raises(TunesmithError, match="outside"):
         frame_nll(model, tok, DATA["valid"], 64)
+
+
+def large_shape(pieces: int, steps: int, seed: int = 0) -> list:
+    """MuseData / Piano-midi.de shape: long pieces, up to 16 simultaneous pitches anywhere in the 88 keys."""
+    rng = np.random.default_rng(seed)
+    return [[sorted(rng.choice(np.arange(21, 109), size=int(rng.integers(0, 17)), replace=False).tolist())
+             for _ in range(steps + i)] for i in range(pieces)]
+
+
+def test_frame_body_is_the_loop_it_vectorizes():
+    piece = large_shape(1, 300)[0] + [[60, 60, 61], [], [108, 21]]  # a repeated pitch counts once, any order
+    tok = tokenizer_for({"train": [piece]})
+    loop = []
+    for step in piece:
+        loop += [tok.first_pitch_id + p - tok.pitch_range[0] for p in sorted(set(step))] + [tok.step_id]
+    assert tok.frame_body(piece).tolist() == loop
+
+
+def test_arrays_stream_pieces_to_disk_one_at_a_time(tmp_path):
+    """Hundreds of long pieces times a dozen transpositions never sit in memory together: writing the arrays
+    takes far less memory than the tokens it writes (held as lists, they took 10-20 times more)."""
+    import tracemalloc
+
+    data = {"train": large_shape(24, 1000), "valid": large_shape(2, 1000, seed=1)}
+    write_token_arrays(DATA, tmp_path / "warm-up")  # what it imports is not what is measured
+    tracemalloc.start()
+    folder = write_token_arrays(data, tmp_path / "big", transpose=(-5, 6))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    meta = TokenArrays.load(folder).meta["splits"]
+    written = 2 * (meta["train"]["tokens"] + meta["valid"]["tokens"])  # uint16 bytes on disk
+    assert meta["train"]["transpositions"] == list(range(-5, 7)) * 24  # 21..108 +-: every shift stays in 0..127
+    assert written > 4_000_000 and peak < written / 4
+
+
+def test_bench_on_long_dense_pieces_reports_its_context(tmp_path, capsys):
+    data = {"train": large_shape(3, 1500), "valid": large_shape(2, 1200, seed=1)}
+    out = tmp_path / "run"
+    args = ["bench", "pianoroll", "--data", str(write(tmp_path, data)), "--out", str(out), "--no-progress",
+            "--transpose=-1:1", "--set", "model.size=debug", "--set", "train.max_steps=2",
+            "--set", "train.block_size=64", "--set", "train.batch_size=2", "--set", "train.eval_every=2"]
+    assert main(args) == 0
+    r = json.loads((out / "result.json").read_text())
+    c = r["scores"]["valid"]["context"]
+    assert r["scores"]["valid"]["steps"] == 1200 + 1201 and c["block_tokens"] == 64
+    assert c["tokens_per_step"] > 8 and c["steps_seen"][1] < 8 and c["share_tokens_cut"] > 0.99
+    assert c["longest_piece_steps"] == pytest.approx(1201, rel=0.1)
+    printed = capsys.readouterr().out
+    assert "context (valid): windows of 64 tokens" in printed and "not its whole piece: 99% of tokens" in printed

@@ -72,6 +72,14 @@ def run(args) -> int:
         print(f"{split:<8}{s['nll']:>10.3f}{s['nll_skip_first']:>12.3f}{s['steps']:>8}{s['pieces']:>8}")
     if "scores_mixture" in r:
         print(f"* mixture over transpositions {r['mixture_shifts'][0]}..{r['mixture_shifts'][-1]}")
+    for split, s in r["scores"].items():
+        c = s["context"]
+        print(f"context ({split}): windows of {c['block_tokens']} tokens overlapping by half; at "
+              f"{c['tokens_per_step']} tokens per step a token past the first window sees {c['steps_seen'][0]:g}-"
+              f"{c['steps_seen'][1]:g} steps back, not its whole piece: {c['share_tokens_cut']:.0%} of tokens "
+              f"(longest piece {c['longest_piece_steps']:,} steps)")
+    if r.get("eval_tokens"):
+        print(f"checkpoint chosen on the first {r['eval_tokens']:,} valid tokens")
     if name in PUBLISHED:
         print("published (test sets): " + "; ".join(f"{m} {v}" for m, v in PUBLISHED[name]))
     if not args.checkpoint:

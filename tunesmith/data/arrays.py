@@ -25,7 +25,9 @@ META = "meta.json"
 
 
 def write_arrays(folder, tokenizer, splits: dict, augmentation: dict | None = None, source: dict | None = None):
-    """Write `splits = {name: [(piece_id, transposition, ids), ...]}` to `folder`, atomically per file."""
+    """Write `splits = {name: [(piece_id, transposition, ids), ...]}` to `folder`, atomically per file. Each
+    split may be any iterable, consumed once: pieces go to disk as they come, so a generator keeps only one
+    piece in memory however large the corpus (the piano-roll benchmark transposes hundreds of long pieces)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if len(tokenizer.vocab) > np.iinfo(np.uint16).max:
@@ -39,19 +41,17 @@ def write_arrays(folder, tokenizer, splits: dict, augmentation: dict | None = No
         "source": source or {},
     }
     for name, seqs in splits.items():
-        lengths = [len(ids) for _, _, ids in seqs]
-        parts = [np.asarray(ids, dtype=np.uint16) for _, _, ids in seqs]
-        flat = np.concatenate(parts) if parts else np.zeros(0, np.uint16)
+        offsets, pieces, transpositions = [0], [], []
         tmp = folder / f".{name}.bin.tmp"
-        flat.tofile(tmp)
+        with open(tmp, "wb") as f:
+            for piece, transposition, ids in seqs:
+                np.asarray(ids, dtype=np.uint16).tofile(f)
+                offsets.append(offsets[-1] + len(ids))
+                pieces.append(piece)
+                transpositions.append(transposition)
         os.replace(tmp, folder / f"{name}.bin")
-        meta["splits"][name] = {
-            "file": f"{name}.bin",
-            "tokens": int(flat.size),
-            "offsets": [0, *np.cumsum(lengths).tolist()],
-            "pieces": [p for p, _, _ in seqs],
-            "transpositions": [t for _, t, _ in seqs],
-        }
+        meta["splits"][name] = {"file": f"{name}.bin", "tokens": offsets[-1], "offsets": offsets,
+                                "pieces": pieces, "transpositions": transpositions}
     tmp = folder / f".{META}.tmp"
     tmp.write_text(json.dumps(meta))
     os.replace(tmp, folder / META)  # meta last: a folder with meta.json is complete

@@ -25,6 +25,9 @@ import numpy as np
 from tunesmith.errors import TunesmithError
 
 SPLITS = ("train", "valid", "test")
+# validation tokens scored at each evaluation during training, at most (Nottingham's valid split has 226k): a
+# MuseData-sized split of millions of tokens would otherwise spend minutes per evaluation choosing a checkpoint
+EVAL_TOKENS = 2**18
 
 
 def load_pianoroll(path) -> dict[str, list[list[list[int]]]]:
@@ -54,10 +57,15 @@ def load_pianoroll(path) -> dict[str, list[list[list[int]]]]:
 
 
 def pitch_bounds(data: dict) -> tuple[int, int]:
-    pitches = [p for pieces in data.values() for piece in pieces for step in piece for p in step]
-    if not pitches:
+    low, high = 128, -1
+    for pieces in data.values():
+        for piece in pieces:
+            for step in piece:
+                if step:
+                    low, high = min(low, *step), max(high, *step)
+    if high < 0:
         raise TunesmithError("the piano roll holds no notes at all")
-    return min(pitches), max(pitches)
+    return low, high
 
 
 def tokenizer_for(data: dict, transpose: tuple[int, int] = (0, 0)):
@@ -69,25 +77,46 @@ def tokenizer_for(data: dict, transpose: tuple[int, int] = (0, 0)):
                           high=min(127, high + max(transpose[1], 0)))
 
 
+def piece_ids(tokenizer, piece) -> np.ndarray:
+    """(N,) int64 `[BOS, body]` of one piece: the tokens that are scored, without EOS (the length is given).
+    Pitches outside the tokenizer's range get ids outside its pitch tokens: pass them through `shifted`."""
+    return np.concatenate([[tokenizer.vocab["BOS"]], tokenizer.frame_body(piece, in_range=False)])
+
+
+def shifted(tokenizer, ids: np.ndarray, k: int) -> np.ndarray | None:
+    """`ids` (from `piece_ids`) transposed by k semitones, or None if a pitch is then outside the range."""
+    pitch = ids != tokenizer.step_id
+    pitch[0] = False  # BOS
+    first, n = tokenizer.first_pitch_id, tokenizer.pitch_range[1] - tokenizer.pitch_range[0]
+    moved = ids[pitch] + k
+    if len(moved) and (moved.min() < first or moved.max() > first + n):
+        return None
+    out = ids.copy()
+    out[pitch] = moved
+    return out
+
+
 def write_token_arrays(data: dict, folder, transpose: tuple[int, int] = (0, 0)) -> Path:
     """Training arrays (tunesmith.data.arrays) of the frame tokens of every split; the train split also in
-    every transposition of `transpose` (semitones, inclusive) that stays in 0..127. Valid and test stay as
-    they are: they are what is scored."""
+    every transposition of `transpose` (semitones, inclusive) that stays in the pitch range. Valid and test
+    stay as they are: they are what is scored. Pieces stream to disk one at a time: hundreds of pieces of
+    thousands of steps, times a dozen transpositions, never sit in memory together."""
     from tunesmith.data.arrays import write_arrays
 
     tok = tokenizer_for(data, transpose)
-    low, high = tok.pitch_range
-    splits = {}
-    for split, pieces in data.items():
+    eos = np.array([tok.vocab["EOS"]])
+
+    def rows(split, pieces):
         shifts = range(transpose[0], transpose[1] + 1) if split == "train" else [0]
-        rows = []
         for i, piece in enumerate(pieces):
+            ids = piece_ids(tok, piece)
             for t in shifts:
-                frames = [[p + t for p in step] for step in piece]
-                if all(low <= p <= high for step in frames for p in step):
-                    rows.append((f"{split}-{i}", t, tok.encode_frames(frames)))
-        splits[split] = rows
-    return write_arrays(folder, tok, splits, augmentation={"transpose": list(transpose), "applied_to": "train"},
+                moved = shifted(tok, ids, t)
+                if moved is not None:
+                    yield f"{split}-{i}", t, np.concatenate([moved, eos])
+
+    return write_arrays(folder, tok, {split: rows(split, pieces) for split, pieces in data.items()},
+                        augmentation={"transpose": list(transpose), "applied_to": "train"},
                         source={"pianoroll": True})
 
 
@@ -99,13 +128,18 @@ def order_masks(tokenizer):
 
 
 def step_nlls(model, tokenizer, frames, block_size: int, masks=None) -> np.ndarray:
-    """(T,) NLL in nats of each step of one piece given all earlier steps, under the order mask. A piece
-    longer than `block_size` tokens is scored in windows that overlap by half, each token with at least
-    block_size / 2 tokens of context."""
+    """(T,) NLL in nats of each step of one piece (a list of pitch sets) given all earlier steps, under the
+    order mask. A piece longer than `block_size` tokens is scored in windows that overlap by half, each token
+    with at least block_size / 2 tokens of context (see `context`)."""
+    ids = np.concatenate([[tokenizer.vocab["BOS"]], tokenizer.frame_body(frames)])  # ValueError out of range
+    return _step_nlls(model, tokenizer, ids, block_size, masks)
+
+
+def _step_nlls(model, tokenizer, ids: np.ndarray, block_size: int, masks=None) -> np.ndarray:
     import torch
 
     masks = order_masks(tokenizer) if masks is None else masks
-    ids = torch.tensor(tokenizer.encode_frames(frames)[:-1])  # no EOS: the length is given
+    ids = torch.from_numpy(ids)
     n = len(ids) - 1  # targets ids[1:]
     logp = torch.empty(n)
     done, start, stride = 0, 0, max(1, block_size // 2)
@@ -125,7 +159,8 @@ def step_nlls(model, tokenizer, frames, block_size: int, masks=None) -> np.ndarr
 
 
 def frame_nll(model, tokenizer, pieces, block_size: int, shifts=(0,), progress: bool = False) -> dict:
-    """Frame-level NLL (nats per step) of `pieces`, with and without their first steps (see the module doc).
+    """Frame-level NLL (nats per step) of `pieces`, with and without their first steps (see the module doc),
+    and the context the model had (`context`).
 
     With several `shifts`, the model scored is the mixture over transpositions: p(x) = mean_k p(x shifted by
     shifts[k]), a proper distribution over pieces (each shift is one-to-one; a shift that leaves the pitch
@@ -135,13 +170,15 @@ def frame_nll(model, tokenizer, pieces, block_size: int, shifts=(0,), progress: 
 
     masks = order_masks(tokenizer)
     low, high = tokenizer.pitch_range
-    per_piece = []
+    per_piece, lengths = [], []
     for piece in tqdm(pieces, disable=not progress, desc="scoring", unit="piece", leave=False):
+        ids = piece_ids(tokenizer, piece)
+        lengths.append(len(ids) - 1)
         runs = []  # (K, T) cumulative log-likelihoods, one row per shift that stays in range
         for k in shifts:
-            moved = [[p + k for p in step] for step in piece]
-            if all(low <= p <= high for step in moved for p in step):
-                runs.append(-np.cumsum(step_nlls(model, tokenizer, moved, block_size, masks)))
+            moved = shifted(tokenizer, ids, k)
+            if moved is not None:
+                runs.append(-np.cumsum(_step_nlls(model, tokenizer, moved, block_size, masks)))
         if not runs:
             raise TunesmithError(f"a piece has pitches outside the model's range {low}..{high} under every shift")
         mix = np.logaddexp.reduce(np.stack(runs), axis=0) - np.log(len(shifts))
@@ -150,7 +187,22 @@ def frame_nll(model, tokenizer, pieces, block_size: int, shifts=(0,), progress: 
     total = sum(float(s.sum()) for s in per_piece)
     first = sum(float(s[0]) for s in per_piece)
     return {"nll": total / steps, "nll_skip_first": (total - first) / (steps - len(per_piece)),
-            "steps": steps, "pieces": len(per_piece)}
+            "steps": steps, "pieces": len(per_piece), "context": context(lengths, steps, block_size)}
+
+
+def context(lengths, steps: int, block_size: int) -> dict:
+    """What the model saw. Windows overlap by half (`_step_nlls`): a piece's first block_size tokens see
+    their whole past; every later token sees between block_size / 2 and block_size - 1 tokens, not its whole
+    past. In steps at the split's mean tokens per step, with the share of tokens scored on a cut past."""
+    lengths = np.asarray(lengths, dtype=np.int64)  # scored tokens per piece
+    tokens = int(lengths.sum())
+    per_step = tokens / max(steps, 1)
+    half = max(1, block_size // 2)
+    cut = int(np.clip(lengths - block_size, 0, None).sum())
+    return {"block_tokens": block_size, "tokens_per_step": round(per_step, 2),
+            "steps_seen": [round(half / per_step, 1), round((block_size - 1) / per_step, 1)],
+            "longest_piece_steps": int(round(lengths.max() / per_step)) if len(lengths) else 0,
+            "share_tokens_cut": round(cut / max(tokens, 1), 4)}
 
 
 def score(data: dict, checkpoint, mixture_shifts=(), progress: bool = False) -> dict:
@@ -182,6 +234,7 @@ def benchmark(path, out, preset: str = "pianoroll-transformer", overrides=(), mi
     import dataclasses
     import time
 
+    from tunesmith.data.arrays import TokenArrays
     from tunesmith.training.budget import steps_for
     from tunesmith.training.config import load_preset
     from tunesmith.training.trainer import train
@@ -190,6 +243,10 @@ def benchmark(path, out, preset: str = "pianoroll-transformer", overrides=(), mi
     data = load_pianoroll(path)
     arrays = write_token_arrays(data, out / "arrays", transpose)
     run = load_preset(preset, [*overrides, f"data={json.dumps(str(arrays))}"])
+    valid_tokens = TokenArrays.load(arrays).meta["splits"]["valid"]["tokens"]
+    if not run.train.eval_tokens and valid_tokens > EVAL_TOKENS:
+        # the checkpoint is chosen on the first EVAL_TOKENS valid tokens; the reported figures use all of them
+        run = dataclasses.replace(run, train=dataclasses.replace(run.train, eval_tokens=EVAL_TOKENS))
     if minutes is not None:
         # steps from a throughput measurement fix the schedule; the clock stops a run that turns out slower
         steps = steps_for(run, minutes)
@@ -199,6 +256,7 @@ def benchmark(path, out, preset: str = "pianoroll-transformer", overrides=(), mi
     train_s = time.perf_counter() - t0
     report = {"data": str(path), "preset": preset, "overrides": list(overrides), "transpose": list(transpose),
               "model": run.to_dict()["model"], "steps": result.step, "train_minutes": round(train_s / 60, 2),
+              "eval_tokens": run.train.eval_tokens or valid_tokens,
               "valid_nll_per_token": result.best_valid_nll}
     report |= score(data, out / "run" / "best", mixture_shifts, progress)
     tmp = out / ".result.json.tmp"

@@ -63,19 +63,33 @@ class FrameTokenizer(Tokenizer):
         written, empty ones included; a pitch outside [low, high] raises ValueError (dropping it would
         change the likelihood being measured). For the benchmark's frame NLL, sum the NLLs of the body
         tokens (every token after the prefix up to, not including, EOS) and divide by the number of steps."""
-        low, high = self.pitch_range
-        frames = [sorted(set(int(p) for p in f)) for f in frames]
-        bad = [p for f in frames for p in f if not low <= p <= high]
-        if bad:
-            raise ValueError(f"pitches {sorted(set(bad))[:5]} outside the tokenizer's range {low}..{high}")
         cond = [self.vocab[t] for t in (conditioning or Conditioning()).tokens() if t in self.vocab]
         return [self.vocab["BOS"], *cond, *self._body(frames), self.vocab["EOS"]]
 
     def _body(self, frames) -> list[int]:
-        out = []
-        for pitches in frames:
-            out.extend(self.first_pitch_id + int(p) - self.pitch_range[0] for p in pitches)
-            out.append(self.step_id)
+        return self.frame_body(frames).tolist()
+
+    def frame_body(self, frames, in_range: bool = True) -> np.ndarray:
+        """(N,) int64 body tokens of a list of pitch sets, as `encode_frames` writes them. Vectorized: a
+        piano-roll benchmark piece can have thousands of steps of up to 16 pitches. The body of a piece
+        transposed by k semitones is this one plus k at its pitch tokens (those that are not `step_id`).
+        With `in_range=False` a pitch outside [low, high] (but in 0..127) gets the id it would have if the
+        range went on, which is not a token: for a caller that transposes the piece into range first."""
+        low, high = self.pitch_range
+        if not in_range:
+            low, high = 0, 127
+        frames = list(frames)
+        counts = np.fromiter((len(f) for f in frames), dtype=np.int64, count=len(frames))
+        pitches = np.fromiter((int(p) for f in frames for p in f), dtype=np.int64, count=int(counts.sum()))
+        bad = (pitches < low) | (pitches > high)
+        if bad.any():
+            raise ValueError(f"pitches {sorted(set(pitches[bad].tolist()))[:5]} outside the tokenizer's range "
+                             f"{low}..{high}")
+        steps = np.repeat(np.arange(len(frames), dtype=np.int64), counts)
+        keys = np.unique(steps * 128 + pitches)  # step-major, pitches ascending, each pitch once per step
+        step_of = keys // 128
+        out = np.full(len(keys) + len(frames), self.step_id, dtype=np.int64)
+        out[np.arange(len(keys)) + step_of] = self.first_pitch_id + keys % 128 - self.pitch_range[0]
         return out
 
     def decode_frames(self, ids) -> list[set[int]]:
