@@ -142,14 +142,15 @@ def _rescale(ticks: np.ndarray, tpq: int) -> np.ndarray:
 
 def _maps(sm, tpq: int) -> dict:
     """Tempo, time-signature and key-signature maps at TPQ (a few events: plain Python beats numpy here)."""
+    tempos, sigs, keys = sm.tempos, sm.time_signatures, sm.key_signatures  # each access builds a wrapper
     # a few bytes an event: a 10 MB file could ask for a million Python objects
-    count = len(sm.tempos) + len(sm.time_signatures) + len(sm.key_signatures)
+    count = len(tempos) + len(sigs) + len(keys)
     if count > MAX_NOTES:
         raise ScoreError(f"{count} tempo, meter and key events is more than the {MAX_NOTES} a score may hold")
     maps = dict(
-        tempos=[Tempo(x.time, x.qpm) for x in sm.tempos],
-        time_signatures=[TimeSignature(x.time, x.numerator, x.denominator) for x in sm.time_signatures],
-        key_signatures=[_key(x.time, x.key, x.tonality) for x in sm.key_signatures],
+        tempos=[Tempo(x.time, x.qpm) for x in tempos],
+        time_signatures=[TimeSignature(x.time, x.numerator, x.denominator) for x in sigs],
+        key_signatures=[_key(x.time, x.key, x.tonality) for x in keys],
     )
     if tpq != TPQ:
         for name, events in maps.items():
