@@ -28,8 +28,11 @@ def write_arrays(folder, tokenizer, splits: dict, augmentation: dict | None = No
     """Write `splits = {name: [(piece_id, transposition, ids), ...]}` to `folder`, atomically per file. Each
     split may be any iterable, consumed once: pieces go to disk as they come, so a generator keeps only one
     piece in memory however large the corpus (the piano-roll benchmark transposes hundreds of long pieces)."""
+    from tunesmith.atomic import clean_stale
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    clean_stale(folder)
     if len(tokenizer.vocab) > np.iinfo(np.uint16).max:
         raise TunesmithError("vocabulary too large for uint16 arrays")
     meta = {
@@ -42,7 +45,7 @@ def write_arrays(folder, tokenizer, splits: dict, augmentation: dict | None = No
     }
     for name, seqs in splits.items():
         offsets, pieces, transpositions = [0], [], []
-        tmp = folder / f".{name}.bin.tmp"
+        tmp = folder / f".{name}.bin.tmp-{os.getpid()}"  # a killed writer's is removed by the next (clean_stale)
         with open(tmp, "wb") as f:
             for piece, transposition, ids in seqs:
                 np.asarray(ids, dtype=np.uint16).tofile(f)
@@ -52,7 +55,7 @@ def write_arrays(folder, tokenizer, splits: dict, augmentation: dict | None = No
         os.replace(tmp, folder / f"{name}.bin")
         meta["splits"][name] = {"file": f"{name}.bin", "tokens": offsets[-1], "offsets": offsets,
                                 "pieces": pieces, "transpositions": transpositions}
-    tmp = folder / f".{META}.tmp"
+    tmp = folder / f".{META}.tmp-{os.getpid()}"
     tmp.write_text(json.dumps(meta))
     os.replace(tmp, folder / META)  # meta last: a folder with meta.json is complete
     return folder
