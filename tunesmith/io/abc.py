@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from tunesmith.errors import ScoreError
+from tunesmith.io import limits
+from tunesmith.io.limits import read_capped
 from tunesmith.io.midi import from_symusic
 from tunesmith.score.model import KeySignature, Metadata, Score, Tempo, TimeSignature, Track
 
@@ -166,7 +168,7 @@ def parse_abc(text: str) -> tuple[Score, str]:
 def read_abc(path) -> Score:
     """Read an ABC file; with several tunes in it, the first one. Repeats are expanded."""
     path = Path(path)
-    data = path.read_bytes() if path.is_file() else b""
+    data = read_capped(path, limits.MAX_TEXT_BYTES) if path.is_file() else b""
     if not data.strip():
         raise ScoreError(f"{path}: empty file")
     try:

@@ -3,14 +3,20 @@ slower than symusic, so corpora are parsed once and cached as arrays (see tunesm
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from tunesmith.errors import ScoreError
+from tunesmith.io import limits
+from tunesmith.io.limits import check_meter, one_line, read_capped, run_limited
 from tunesmith.score.model import (
+    MAX_NOTES,
+    MAX_TICK,
     NOTE_DTYPE,
     TPQ,
     KeySignature,
@@ -23,7 +29,10 @@ from tunesmith.score.model import (
 
 
 def _ticks(ql) -> int:
-    return int(round(float(Fraction(ql)) * TPQ))
+    ticks = float(Fraction(ql)) * TPQ
+    if not math.isfinite(ticks) or abs(ticks) > MAX_TICK:
+        raise ScoreError(f"an offset or a duration of {float(Fraction(ql)):g} quarter notes is absurd")
+    return int(round(ticks))
 
 
 def from_music21(stream, metadata: Metadata | None = None) -> Score:
@@ -118,31 +127,71 @@ def _dedupe(events):
     return out
 
 
-def _parse(path: Path, fmt: str):
-    from music21 import converter
-
-    if path.stat().st_size == 0:
-        raise ScoreError(f"{path}: empty file")
-    try:
-        return converter.parse(str(path), format=fmt, forceSource=True)
-    except Exception as e:  # music21 raises many unrelated types on bad input
-        raise ScoreError(f"{path}: not a readable {fmt} file ({type(e).__name__}: {e})") from None
+def _music21():
+    """Import what the workers use here, once: a forked worker then inherits it instead of importing anew."""
+    import music21.abcFormat.translate
+    import music21.musicxml.xmlToM21  # noqa: F401
 
 
 def read_musicxml(path) -> Score:
+    """Read MusicXML (.musicxml, .xml, or compressed .mxl) within the bounds of `tunesmith.io.limits`, in a worker
+    process with a time and a memory limit; a bad, hostile or absurd file raises ScoreError."""
     path = Path(path)
-    return _checked(from_music21(_parse(path, "musicxml"), None), path)
+    data = read_capped(path, limits.MAX_TEXT_BYTES)  # here: an error reading the file is the caller's OSError
+    _music21()
+    return _checked(run_limited(_musicxml_score, data, path), path)
+
+
+def _musicxml_score(data: bytes, path: Path) -> Score:
+    """The worker's side of `read_musicxml`."""
+    from music21.musicxml import xmlToM21
+
+    from tunesmith.io.musicxml import musicxml_root
+
+    root = musicxml_root(data, path)
+    try:
+        importer = xmlToM21.MusicXMLImporter()
+        importer.xmlRootToScore(root, importer.stream)
+        return from_music21(importer.stream, None)
+    except ScoreError as e:
+        raise ScoreError(f"{path}: {e}") from None
+    except Exception as e:  # music21 raises many unrelated types on bad input
+        raise ScoreError(f"{path}: not a readable musicxml file ({one_line(e)})") from None
 
 
 def from_abc_music21(text: str) -> Score:
     """The first tune of an ABC text through music21, with its repeats expanded as abc2midi plays them: the
-    fallback of `tunesmith.io.abc` for a tune that abc2midi cannot read. ScoreError if music21 cannot either."""
-    from music21 import converter
+    fallback of `tunesmith.io.abc` for a tune that abc2midi cannot read. ScoreError if music21 cannot either.
+
+    The text is only ever music: music21's ABC tokenizer is called on it directly, never `converter.parse`,
+    which would take a text naming a file for that file (and its pickle in music21's scratch folder for a
+    parse of it) and one starting with http:// for a URL to download. Runs in a worker process with a time and
+    a memory limit, after the bounds checks of `check_abc_meters` and `check_abc_lengths`."""
+    if len(text) > limits.MAX_TEXT_BYTES:
+        raise ScoreError(f"longer than {limits.MAX_TEXT_BYTES >> 20} MiB")
+    _music21()
+    return run_limited(_abc_score, first_tune(text))
+
+
+def first_tune(text: str) -> str:
+    """The file header and the first tune: the text up to its second X: line (abc2midi reads the first tune)."""
+    starts = [m.start() for m in re.finditer(r"^X:", text, re.M)]
+    return text[:starts[1]] if len(starts) > 1 else text
+
+
+def _abc_score(text: str) -> Score:
+    """The worker's side of `from_abc_music21`."""
+    from music21 import abcFormat
+    from music21.abcFormat import translate
 
     try:
-        s = converter.parse(text, format="abc")
-        if hasattr(s, "scores") and len(s.scores):  # an opus
-            s = s.scores[0]
+        handler = abcFormat.ABCHandler()
+        handler.parseHeaderForVersionInformation(text[:100])
+        handler.tokenize(text)
+        check_abc_meters(handler.tokens)  # before tokenProcess, which builds a TimeSignature of each meter
+        handler.tokenProcess()
+        check_abc_lengths(handler.tokens)
+        s = translate.abcToStreamScore(handler)
         try:
             s = s.expandRepeats()
         except Exception:  # music21 builds no measures for some tunes, and then cannot expand: the tune as written
@@ -151,10 +200,47 @@ def from_abc_music21(text: str) -> Score:
     except ScoreError:
         raise
     except Exception as e:  # music21 raises many unrelated types on bad input
-        raise ScoreError(f"{type(e).__name__}: {e}"[:300]) from None
+        raise ScoreError(one_line(e)) from None
     if score.note_count == 0:
         raise ScoreError("holds no notes")
     return score
+
+
+def check_abc_meters(tokens) -> None:
+    """ScoreError for a meter music21 would take too long to build (its cost grows as the cube of the numerator)
+    or that no score holds."""
+    from music21 import abcFormat
+
+    for t in tokens:
+        if isinstance(t, abcFormat.ABCMetadata):
+            t.preParse()
+            meter = t.getTimeSignatureParameters() if t.isMeter() else None
+            if meter is not None:
+                check_meter(meter[0], meter[1])
+
+
+def check_abc_lengths(tokens) -> None:
+    """ScoreError for a note or a bar longer than MAX_BAR_QUARTERS (music21 makes a meter of an overfull bar, and
+    ties a long note across bars one by one), or more bars or notes than a score holds."""
+    from music21 import abcFormat
+
+    voice, filled, bars, notes = "", {}, {}, 0
+    for t in tokens:
+        if isinstance(t, abcFormat.ABCMetadata) and t.tag == "V":
+            voice = (t.data.split() or [""])[0]
+        elif isinstance(t, abcFormat.ABCBar):
+            filled[voice], bars[voice] = 0.0, bars.get(voice, 0) + 1
+            if bars[voice] > limits.MAX_MEASURES:
+                raise ScoreError(f"more than {limits.MAX_MEASURES} bars")
+        elif isinstance(t, abcFormat.ABCNote):
+            ql = float(t.quarterLength)
+            notes += 1
+            if not 0 <= ql <= limits.MAX_BAR_QUARTERS or notes > MAX_NOTES:
+                raise ScoreError(f"a note {ql:g} quarter notes long" if notes <= MAX_NOTES
+                                 else f"more than {MAX_NOTES} notes")
+            filled[voice] = filled.get(voice, 0.0) + (0.0 if t.inGrace else ql)
+            if filled[voice] > limits.MAX_BAR_QUARTERS:
+                raise ScoreError(f"a bar longer than {limits.MAX_BAR_QUARTERS} quarter notes")
 
 
 def _checked(score: Score, path: Path) -> Score:
