@@ -137,11 +137,12 @@ def test_cli_info_on_a_good_file_prints_tracks_and_notes(rich_score, tmp_path):
 
 def test_cli_info_on_a_bad_file_prints_an_error_and_exits_2(tmp_path):
     (tmp_path / "noise.mid").write_bytes(os.urandom(100))
-    out = run_cli("info", tmp_path / "noise.mid")
+    write(SIMPLE, tmp_path / "good.mid")
+    out = run_cli("info", tmp_path / "noise.mid", tmp_path / "good.mid")
     assert out.returncode == 2
-    text = out.stdout + out.stderr
-    assert "error: " in text and "noise.mid" in text
-    assert "Traceback" not in text
+    assert "error: " in out.stderr and "noise.mid" in out.stderr  # errors on stderr, the summaries on stdout
+    assert "error" not in out.stdout and "notes" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
 
 
 def test_cli_info_on_an_unknown_suffix_exits_2_without_traceback(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 def register(sub) -> None:
     p = sub.add_parser("info", help="print tracks, notes, duration, key, meter and tempo of a score file",
@@ -21,6 +23,6 @@ def run(args) -> int:
         try:
             print(summary(read(f)))
         except ScoreError as e:
-            print(f"error: {e}")
+            print(f"error: {e}", file=sys.stderr)
             bad += 1
     return 2 if bad else 0
