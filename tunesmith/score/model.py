@@ -50,6 +50,23 @@ def concat_notes(parts) -> np.ndarray:
     return np.concatenate([np.asarray(p, dtype=NOTE_DTYPE).view(_NOTE_ROW) for p in parts]).view(NOTE_DTYPE)
 
 
+def check_notes(n: np.ndarray) -> None:
+    """Raise ScoreError if the notes (one NOTE_DTYPE array, any order) are more than a score may hold or
+    absurd: pitch or velocity outside 0..127, a length of zero or less, a negative start, an end past MAX_TICK."""
+    if len(n) > MAX_NOTES:
+        raise ScoreError(f"{len(n)} notes is more than the {MAX_NOTES} a score may hold")
+    if not len(n):
+        return
+    # a value in 0..127 has no bit set above the seventh (a negative one has them all)
+    if ((n["pitch"] | n["velocity"]) & ~127).any():
+        raise ScoreError("pitch outside 0..127" if (n["pitch"] & ~127).any() else "velocity outside 0..127")
+    if n["duration"].min() <= 0 or n["start"].min() < 0:
+        raise ScoreError("note with zero or negative length, or negative start")
+    # MIDI (and symusic) hold ticks in 32 bits; later ticks would wrap around silently
+    if int((n["start"] + n["duration"]).max()) > MAX_TICK:
+        raise ScoreError(f"note ends after tick {MAX_TICK}")
+
+
 @dataclass(frozen=True)
 class Tempo:
     tick: int
@@ -187,23 +204,11 @@ class Score:
     def duration_seconds(self) -> float:
         return float(self.seconds(self.end))
 
-    def validate(self) -> Score:
-        """Raise ScoreError if the score is absurd; return it unchanged otherwise."""
-        count = sum(len(t.notes) for t in self.tracks)
-        if count > MAX_NOTES:
-            raise ScoreError(f"{count} notes is more than the {MAX_NOTES} a score may hold")
-        if count:
-            # every track's notes checked at once: a handful of numpy calls per score, not per track
-            n = concat_notes([t.notes for t in self.tracks])
-            # a value in 0..127 has no bit set above the seventh (a negative one has them all)
-            if ((n["pitch"] | n["velocity"]) & ~127).any():
-                bad_pitch = (n["pitch"] & ~127).any()
-                raise ScoreError("pitch outside 0..127" if bad_pitch else "velocity outside 0..127")
-            if n["duration"].min() <= 0 or n["start"].min() < 0:
-                raise ScoreError("note with zero or negative length, or negative start")
-            # MIDI (and symusic) hold ticks in 32 bits; later ticks would wrap around silently
-            if int((n["start"] + n["duration"]).max()) > MAX_TICK:
-                raise ScoreError(f"note ends after tick {MAX_TICK}")
+    def validate(self, notes: bool = True) -> Score:
+        """Raise ScoreError if the score is absurd; return it unchanged otherwise. `notes=False` leaves out
+        the notes (`check_notes`), for a reader that has checked them already in the one array it built."""
+        if notes:
+            check_notes(concat_notes([t.notes for t in self.tracks]))
         for t in self.tracks:
             if not 0 <= t.program <= 127:
                 raise ScoreError(f"program {t.program} outside 0..127")
