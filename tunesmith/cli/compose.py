@@ -48,6 +48,8 @@ def _add_common(p) -> None:
                    help="make holding a note less likely by this many nats: more, shorter notes (default: the "
                         f"model's tuned value, else {HOLD_PENALTY:g}; 0: as the model likes)")
     p.add_argument("--voices", type=int, help="how many of the model's voices play")
+    p.add_argument("--free-voice-leading", action="store_true",
+                   help="allow parallel fifths and octaves, voice crossings and upper voices over an octave apart")
     p.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note onto the tonic")
     p.add_argument("-o", "--out", default="out", help="output folder (default ./out)")
     p.add_argument("--formats", default="mid,wav,png,musicxml,svg", help="files to write besides the .json")
@@ -88,7 +90,8 @@ def request_of(args):
                    seed=args.seed, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                    beams=args.beams, in_key=args.in_key, max_leap=args.max_leap,
                    max_rest=None if args.max_rest < 0 else args.max_rest, voices=args.voices,
-                   end_on_tonic=not args.no_tonic_ending, programs=programs, **penalty)
+                   end_on_tonic=not args.no_tonic_ending, voice_leading=not args.free_voice_leading,
+                   programs=programs, **penalty)
 
 
 def _formats(args) -> tuple[str, ...]:

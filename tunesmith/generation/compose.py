@@ -28,6 +28,7 @@ from tunesmith.generation.constraints import (
     check_feasible,
 )
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
+from tunesmith.generation.part_writing import VoiceLeading
 from tunesmith.generation.request import Request, parse_key
 from tunesmith.representation.base import TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
@@ -110,6 +111,8 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         cons.append(MaxRest(round(request.max_rest * bar), voices=tuple(range(playing))))
     if request.end_on_tonic:
         cons.append(EndOnTonic(tonic, steps, beat, voices=tuple(sorted({0, playing - 1}))))
+    if request.voice_leading and playing > 1:
+        cons.append(VoiceLeading())
     check_feasible(tokenizer, cons)
     return Rules(tokenizer, batch, cons)
 

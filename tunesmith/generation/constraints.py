@@ -52,6 +52,9 @@ class Grid:
         self.last_pitch = np.full((batch, self.voices), -1, np.int64)
         self.sounding = np.zeros((batch, self.voices), np.bool_)
         self.resting = np.zeros((batch, self.voices), np.int64)  # steps in a row written as Rest
+        # the pitch each voice sounded before it last wrote (REST = -1 if none): for a voice already written at
+        # this step, its pitch at the step before; what voice-leading rules compare with
+        self.previous = np.full((batch, self.voices), -1, np.int64)
         self._masks: dict = {}
 
     @property
@@ -62,8 +65,13 @@ class Grid:
     def step(self) -> int:
         return self.position // self.voices
 
+    def sounding_pitch(self, v: int) -> np.ndarray:
+        """(B,) the pitch voice v sounds now (after what it wrote last), -1 where it rests."""
+        return np.where(self.sounding[:, v], self.last_pitch[:, v], -1)
+
     def advance(self, tokens) -> None:
         """Record the tokens (B,) just written by the current voice (any integer array: numpy, torch, list)."""
+        self.previous[:, self.voice] = self.sounding_pitch(self.voice)
         _advance(np.asarray(tokens, np.int64), self.voice, self.pitch_of, self.tok.hold_id, self.tok.rest_id,
                  self.last_pitch, self.sounding, self.resting)
         self.position += 1
@@ -71,6 +79,7 @@ class Grid:
     def reorder(self, index) -> None:
         index = np.asarray(index)
         self.last_pitch, self.sounding, self.resting = self.last_pitch[index], self.sounding[index], self.resting[index]
+        self.previous = self.previous[index]
 
     def mask(self, key, make) -> np.ndarray:
         """The array `make()` (a (V,) mask, or a table of them), made once per `key`: for what depends on the

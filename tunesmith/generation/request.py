@@ -53,6 +53,7 @@ class Request:
     ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
     voices: int | None = None  # how many voices play (default: all the model has)
     end_on_tonic: bool = True
+    voice_leading: bool = True  # no parallel fifths/octaves, crossings or wide upper spacing (part_writing)
     programs: tuple[int, ...] | None = None  # General MIDI program per track
 
     def resolved(self, tuned: dict | None = None) -> Request:

@@ -1,0 +1,63 @@
+"""Part-writing rules as sampling constraints: in a voice grid the voices above the one being written are
+already known at this step, so a candidate pitch can be tested against them before it is drawn.
+
+The rules are those of `tunesmith.theory.voice_leading`, which the metrics of `tunesmith evaluate` count with:
+the same definitions judge a piece and shape it. Like `MaxLeap`, the constraint is soft: in a row where it
+would leave no pitch that the hard constraints allow, it is dropped for that token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tunesmith.generation.constraints import Grid
+from tunesmith.theory.voice_leading import MAX_UPPER_GAP, REST, crossed, parallel, too_wide
+
+_NONE = 1 << 30  # no voice above sounds
+
+
+@dataclass
+class VoiceLeading:
+    """No parallel fifths or octaves (unisons included) between the voice being written and any voice above it,
+    no crossing above a sounding voice over it, and adjacent upper voices within an octave (`spacing`: the
+    pairs soprano-alto and alto-tenor; not tenor-bass). Voice 0 is the top voice; a voice grid writes them
+    top down.
+
+    Parallels compare each voice's pitch at this step with the one at the step before, as the metrics compare
+    consecutive sonorities: a new note (`Pitch`) can make one, holding or resting cannot. Only new notes are
+    refused: a held note that a voice above has moved under still counts as a crossing in the metrics, but
+    refusing Hold could leave a row with nothing allowed where a hard rule wants it (the tonic held to the end).
+    """
+
+    parallels: bool = True
+    crossing: bool = True
+    spacing: bool = True
+    soft: bool = field(default=True, init=False)
+
+    def key(self, g: Grid):
+        v = g.voice
+        if v == 0:
+            return None
+        above = np.stack([g.sounding_pitch(u) for u in range(v)], 1)
+        return v, g.sounding_pitch(v).tobytes(), g.previous[:, :v].tobytes(), above.tobytes()
+
+    def __call__(self, g: Grid) -> np.ndarray:
+        b, v = g.last_pitch.shape[0], g.voice
+        if v == 0:
+            return g.everything(b)
+        p = g.pitch_of[None, :]  # (1, V) the pitch of each candidate token, REST for Hold, Rest, EOS
+        here = g.sounding_pitch(v)[:, None]  # (B, 1) this voice before the step
+        bad = np.zeros((b, g.vocab_size), np.bool_)
+        lowest = np.full((b, 1), _NONE)  # the lowest pitch sounding above this voice now
+        for u in range(v):
+            before, now = g.previous[:, u, None], g.sounding_pitch(u)[:, None]
+            if self.parallels:
+                bad |= parallel(here, before, p, now, 7) | parallel(here, before, p, now, 0)
+            lowest = np.where(now != REST, np.minimum(lowest, now), lowest)
+        if self.crossing:  # below every voice above that sounds, not only the next one (it may rest)
+            bad |= crossed(np.where(lowest < _NONE, lowest, REST), p)
+        if self.spacing and v < g.voices - 1:  # the lowest pair (tenor-bass) may lie wide
+            bad |= too_wide(g.sounding_pitch(v - 1)[:, None], p, MAX_UPPER_GAP)
+        return ~bad
