@@ -15,12 +15,13 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 NOTE = "<note><pitch><step>C</step><octave>4</octave></pitch><duration>{duration}</duration></note>"
 
 
-def musicxml(beats="4", duration="1", divisions="1", prolog="", part_name="x") -> str:
+def musicxml(beats="4", duration="1", divisions="1", prolog="", part_name="x", fifths="2") -> str:
     """A one-measure, four-note MusicXML score with the given fields."""
     return (f'<?xml version="1.0"?>{prolog}<score-partwise version="4.0"><part-list><score-part id="P1">'
             f'<part-name>{part_name}</part-name></score-part></part-list><part id="P1"><measure number="1">'
-            f"<attributes><divisions>{divisions}</divisions><time><beats>{beats}</beats><beat-type>4</beat-type>"
-            f"</time></attributes>{NOTE.format(duration=duration) * 4}</measure></part></score-partwise>")
+            f"<attributes><divisions>{divisions}</divisions><key><fifths>{fifths}</fifths></key><time>"
+            f"<beats>{beats}</beats><beat-type>4</beat-type></time></attributes>{NOTE.format(duration=duration) * 4}"
+            "</measure></part></score-partwise>")
 
 
 def mxl(xml: bytes) -> bytes:
@@ -57,6 +58,7 @@ def test_an_mxl_reads_its_rootfile(tmp_path):
     ("long.musicxml", musicxml(duration="1000000000000"), "of 1e.12 quarter notes"),
     ("inf.musicxml", musicxml(duration="1e999"), "<duration> '1e999' is not a number"),
     ("divisions.musicxml", musicxml(divisions="0"), "<divisions> 0 is not positive"),
+    ("key.musicxml", musicxml(fifths="99999999"), "a key of 99999999 sharps is absurd"),  # 10 s and more before
     ("empty.musicxml", "<score-partwise/>", "holds no parts"),
     ("timewise.musicxml", "<score-timewise/>", "not <score-partwise>"),
     ("xxe.musicxml", musicxml(prolog='<!DOCTYPE score-partwise [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
@@ -101,6 +103,15 @@ def test_absurd_abc_is_a_clear_score_error(tmp_path, text, reason):
         from_abc_music21(text)
     with pytest.raises(ScoreError, match=f"tune.abc: .*music21: {reason}"):
         read(write(tmp_path, "tune.abc", text))
+
+
+def test_a_number_that_makes_abc2midi_loop_is_refused_before_running_it():
+    # abc2midi ran until its time limit on this 111-byte tune (2^64 as a note length, inside a repeat)
+    from tunesmith.io.abc import from_abc
+
+    text = "X:1\nT:t\nM:6/8\nL:1/8\nK:D\n|:DFA dAF|G2B d18446744073709551616B|1FED E3:|2FED D3|]\n"
+    with pytest.raises(ScoreError, match="a number of 20 digits"):
+        from_abc(text)
 
 
 def test_only_the_first_tune_reaches_music21():

@@ -48,6 +48,8 @@ _FIELD = re.compile(r"^[A-Za-z+]:")
 # outside them, ~ T R . are decoration shortcuts (roll, trill, roll, staccato)
 _TOKEN = re.compile(r'"[^"\n]*"|\[[A-Za-z]:[^\]\n]*\]|%.*|(?P<mark>[!+])(?P<name>[^!+\n]*)(?P=mark)|(?P<short>[~TR.])')
 _PLAYED = {"trill", "breath", "arpeggio"}  # decorations abc2midi plays as several notes or a shorter one
+_TEXT_FIELDS = "ABCDFGHNORSTWZw+"  # fields of free text (titles, notes, lyrics...), where any number may stand
+_LONG_NUMBER = re.compile(r"\d{10,}")
 
 
 def notated(text: str) -> str:
@@ -70,10 +72,22 @@ def _kept(m: re.Match) -> str:
     return m[0]
 
 
+def _check_numbers(text: str) -> None:
+    """ScoreError for a number of ten digits or more in the music or a musical field: abc2midi loops until its
+    time limit on a note length of 2^64 inside a repeat (found by fuzzing), and no tune needs such a number."""
+    for line in text.splitlines():
+        if line.startswith("%") or (_FIELD.match(line) and line[0] in _TEXT_FIELDS):
+            continue
+        found = _LONG_NUMBER.search(re.sub(r'"[^"\n]*"', "", line.split("%")[0]))
+        if found:
+            raise ScoreError(f"a number of {len(found[0])} digits, absurd in ABC")
+
+
 def _abc2midi(text: str) -> bytes:
     """MIDI bytes of the first tune in `text`; any problem of abc2midi's is a ScoreError."""
     import symusic  # noqa: F401  (importing it sets SYMUSIC_ABC2MIDI to the program it ships)
 
+    _check_numbers(text)
     program = os.environ.get("SYMUSIC_ABC2MIDI", "")
     if not os.path.isfile(program):
         raise ScoreError("abc2midi is not installed (it comes with symusic)")

@@ -21,6 +21,10 @@ MAX_TRACKS = 1024  # tracks of a JSON score, parts of a MusicXML one
 MAX_MEASURES = 20_000  # per part (long operas' acts hold a few thousand)
 MAX_NOTE_QUARTERS = 256  # one note or rest (a maxima is 32 quarters)
 MAX_BAR_QUARTERS = 32  # the notes of one ABC bar: music21 turns an overfull bar into a meter that large
+# ABC through music21 (only for tunes abc2midi cannot read): 500 bars take it 1-2 s, its time grows as their square
+MAX_ABC_BARS = 1_000  # in one voice
+MAX_ABC_NOTES = 10_000
+MAX_NESTING = 64  # slurs open at once
 MAX_BEATS = 48  # a meter's numerator: music21's TimeSignature costs grow faster than its square (1000/4: 27 s)
 # one music21 read: a chorale takes 25 ms; Beethoven's op. 132 (17,842 notes) 4.4 s, its worker peaks at 230 MB
 SECONDS = 60.0  # wall time

@@ -3,6 +3,7 @@ slower than symusic, so corpora are parsed once and cached as arrays (see tunesm
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -15,7 +16,6 @@ from tunesmith.errors import ScoreError
 from tunesmith.io import limits
 from tunesmith.io.limits import check_meter, one_line, read_capped, run_limited
 from tunesmith.score.model import (
-    MAX_NOTES,
     MAX_TICK,
     NOTE_DTYPE,
     TPQ,
@@ -51,7 +51,8 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
     for part, flat in zip(parts, flats):
         inst = part.getInstrument(returnDefault=False)
         program = inst.midiProgram if inst is not None and inst.midiProgram is not None else 0
-        name = part.partName or (inst.partName if inst is not None and inst.partName else "") or ""
+        # a Score holding no Part (music21 makes one of some odd files) has no partName
+        name = getattr(part, "partName", None) or (inst.partName if inst is not None and inst.partName else "") or ""
         tracks.append(Track(_untied(flat.notes, shift), program=int(program), name=str(name)))
 
     flat = flats[0]
@@ -166,7 +167,7 @@ def from_abc_music21(text: str) -> Score:
     The text is only ever music: music21's ABC tokenizer is called on it directly, never `converter.parse`,
     which would take a text naming a file for that file (and its pickle in music21's scratch folder for a
     parse of it) and one starting with http:// for a URL to download. Runs in a worker process with a time and
-    a memory limit, after the bounds checks of `check_abc_meters` and `check_abc_lengths`."""
+    a memory limit, after the bounds checks of `check_abc_tokens` and `check_abc_lengths`."""
     if len(text) > limits.MAX_TEXT_BYTES:
         raise ScoreError(f"longer than {limits.MAX_TEXT_BYTES >> 20} MiB")
     _music21()
@@ -188,10 +189,14 @@ def _abc_score(text: str) -> Score:
         handler = abcFormat.ABCHandler()
         handler.parseHeaderForVersionInformation(text[:100])
         handler.tokenize(text)
-        check_abc_meters(handler.tokens)  # before tokenProcess, which builds a TimeSignature of each meter
+        check_abc_tokens(handler.tokens)
         handler.tokenProcess()
         check_abc_lengths(handler.tokens)
-        s = translate.abcToStreamScore(handler)
+        with _unbeamed():
+            s = translate.abcToStreamScore(handler)
+        for part in s.parts:
+            if _expanded_bars(part) > limits.MAX_ABC_BARS:
+                raise ScoreError(f"its repeats would play more than {limits.MAX_ABC_BARS} bars")
         try:
             s = s.expandRepeats()
         except Exception:  # music21 builds no measures for some tunes, and then cannot expand: the tune as written
@@ -206,41 +211,92 @@ def _abc_score(text: str) -> Score:
     return score
 
 
-def check_abc_meters(tokens) -> None:
-    """ScoreError for a meter music21 would take too long to build (its cost grows as the cube of the numerator)
-    or that no score holds."""
+def check_abc_tokens(tokens) -> None:
+    """ScoreError, before music21 processes the tokens, for what would take it too long: a meter past MAX_BEATS
+    (each meter becomes a TimeSignature, whose cost grows faster than the square of its numerator), slurs
+    nested past MAX_NESTING (each note gets a copy of the open ones), more than MAX_ABC_BARS bars in a voice or
+    MAX_ABC_NOTES notes (music21 re-bars a part in time quadratic in its bars)."""
     from music21 import abcFormat
 
+    voice, bars, notes, depth = "", {}, 0, 0
     for t in tokens:
         if isinstance(t, abcFormat.ABCMetadata):
             t.preParse()
             meter = t.getTimeSignatureParameters() if t.isMeter() else None
             if meter is not None:
                 check_meter(meter[0], meter[1])
+            if t.tag == "V":
+                voice = (t.data.split() or [""])[0]
+        elif isinstance(t, abcFormat.ABCBar):
+            bars[voice] = bars.get(voice, 0) + 1
+            if bars[voice] > limits.MAX_ABC_BARS:
+                raise ScoreError(f"more than {limits.MAX_ABC_BARS} bars in a voice, more than music21 reads")
+        elif isinstance(t, abcFormat.ABCNote):
+            notes += 1
+            if notes > limits.MAX_ABC_NOTES:
+                raise ScoreError(f"more than {limits.MAX_ABC_NOTES} notes, more than music21 reads")
+        elif isinstance(t, (abcFormat.ABCSlurStart, abcFormat.ABCCrescStart, abcFormat.ABCDimStart)):
+            depth += 1
+            if depth > limits.MAX_NESTING:
+                raise ScoreError(f"more than {limits.MAX_NESTING} slurs open at once")
+        elif isinstance(t, abcFormat.ABCParenStop):
+            depth = max(depth - 1, 0)
 
 
 def check_abc_lengths(tokens) -> None:
-    """ScoreError for a note or a bar longer than MAX_BAR_QUARTERS (music21 makes a meter of an overfull bar, and
-    ties a long note across bars one by one), or more bars or notes than a score holds."""
+    """ScoreError, once music21 has given each note its length, for a note or a bar longer than MAX_BAR_QUARTERS:
+    music21 makes a meter of an overfull bar, and ties a long note across bars one by one."""
     from music21 import abcFormat
 
-    voice, filled, bars, notes = "", {}, {}, 0
+    voice, filled = "", {}
     for t in tokens:
         if isinstance(t, abcFormat.ABCMetadata) and t.tag == "V":
             voice = (t.data.split() or [""])[0]
         elif isinstance(t, abcFormat.ABCBar):
-            filled[voice], bars[voice] = 0.0, bars.get(voice, 0) + 1
-            if bars[voice] > limits.MAX_MEASURES:
-                raise ScoreError(f"more than {limits.MAX_MEASURES} bars")
+            filled[voice] = 0.0
         elif isinstance(t, abcFormat.ABCNote):
             ql = float(t.quarterLength)
-            notes += 1
-            if not 0 <= ql <= limits.MAX_BAR_QUARTERS or notes > MAX_NOTES:
-                raise ScoreError(f"a note {ql:g} quarter notes long" if notes <= MAX_NOTES
-                                 else f"more than {MAX_NOTES} notes")
+            if not 0 <= ql <= limits.MAX_BAR_QUARTERS:
+                raise ScoreError(f"a note {ql:g} quarter notes long")
             filled[voice] = filled.get(voice, 0.0) + (0.0 if t.inGrace else ql)
             if filled[voice] > limits.MAX_BAR_QUARTERS:
                 raise ScoreError(f"a bar longer than {limits.MAX_BAR_QUARTERS} quarter notes")
+
+
+def _expanded_bars(part) -> int:
+    """At most how many bars `part` plays with its repeats expanded. music21 takes an end repeat without a start
+    back to the last start or the beginning, so that each such repeat can double the tune: ten of them in a
+    257-byte file made 36 s of copying. Endings are not subtracted: a bound, not a count."""
+    from music21 import bar, stream
+
+    played = start = 0
+    for m in part.getElementsByClass(stream.Measure):
+        if isinstance(m.leftBarline, bar.Repeat) and m.leftBarline.direction == "start":
+            start = played
+        played += 1
+        if isinstance(m.rightBarline, bar.Repeat) and m.rightBarline.direction == "end":
+            played += (played - start) * max((m.rightBarline.times or 2) - 1, 0)
+            if played > 1 << 40:  # no need to count further
+                break
+    return played
+
+
+@contextlib.contextmanager
+def _unbeamed():
+    """music21 beams each ABC part it builds, in time quadratic in its bars: 80% of the time of a long tune, for
+    notation that tunesmith throws away. Switched off in the worker only, which exits after one tune (with no
+    fork, the worker is this process: then music21 is left as it is)."""
+    from music21 import stream
+
+    if not hasattr(os, "fork"):
+        yield
+        return
+    saved = stream.Stream.makeBeams
+    stream.Stream.makeBeams = lambda self, *args, **kwargs: None if kwargs.get("inPlace") else self
+    try:
+        yield
+    finally:
+        stream.Stream.makeBeams = saved
 
 
 def _checked(score: Score, path: Path) -> Score:

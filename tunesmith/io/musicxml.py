@@ -139,6 +139,9 @@ def check_musicxml(root: ET.Element) -> None:
                         raise ScoreError(f"<divisions> {divisions:g} is not positive")
                 for time in el.iter("time"):
                     _check_time(time)
+                for fifths in el.iter("fifths"):  # music21 spells the sharps of a key one by one: 10^8 hangs it
+                    if not -15 <= _number(fifths, "fifths") <= 15:
+                        raise ScoreError(f"a key of {fifths.text.strip()} sharps is absurd (at most 15)")
             elif el.tag in ("note", "forward", "backup") and el.find("duration") is not None:
                 quarters = _number(el.find("duration"), "duration") / divisions
                 if not 0 <= quarters <= limits.MAX_NOTE_QUARTERS:
