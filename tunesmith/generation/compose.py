@@ -30,6 +30,7 @@ from tunesmith.generation.constraints import (
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
 from tunesmith.generation.part_writing import VoiceLeading
 from tunesmith.generation.request import Request, parse_key
+from tunesmith.generation.structure import BarlineHold, FinalChord, Opening
 from tunesmith.representation.base import TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
 from tunesmith.theory.pitch import PITCH_CLASS_NAMES
@@ -109,8 +110,13 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
     bar, beat = meter_steps(cond.meter, spq)
     if request.max_rest is not None:
         cons.append(MaxRest(round(request.max_rest * bar), voices=tuple(range(playing))))
+    if request.barline_penalty > 0:
+        cons.append(BarlineHold(request.barline_penalty, bar))
+    cons.append(Opening(bar, beat))
     if request.end_on_tonic:
         cons.append(EndOnTonic(tonic, steps, beat, voices=tuple(sorted({0, playing - 1}))))
+        if playing > 2:
+            cons.append(FinalChord(tonic, mode, steps, beat, voices=tuple(range(1, playing - 1))))
     if request.voice_leading and playing > 1:
         cons.append(VoiceLeading())
     check_feasible(tokenizer, cons)

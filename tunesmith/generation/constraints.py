@@ -328,17 +328,28 @@ class Rules:
     def __init__(self, tokenizer, batch: int, constraints):
         self.grid = Grid(tokenizer, batch)
         constraints = list(constraints)
-        biased = [c for c in constraints if hasattr(c, "bias")]
+        self.biased = [c for c in constraints if hasattr(c, "bias")]
         constraints = [c for c in constraints if not hasattr(c, "bias")]
         self.hard = [c for c in constraints if not getattr(c, "soft", False)]
         self.soft = [c for c in constraints if getattr(c, "soft", False)]
-        # the sum of the preferences' biases (V,), added to the logits before the masks; None without any
-        self.bias = sum(c.bias(self.grid) for c in biased) if biased else None
-        if self.bias is not None:
-            self.bias.flags.writeable = False
+        self._biases: dict = {}
         self.all = self.hard + self.soft
         self._keyed = all(hasattr(c, "key") for c in self.all)
         self._memo: dict = {}
+
+    @property
+    def bias(self) -> np.ndarray | None:
+        """The sum of the preferences' biases (V,) for the next token, read-only; None without any. A
+        preference without `key` biases every token alike; one with `key(grid)` (where in the bar the token
+        falls, say) is asked again for each new key, as the masks are."""
+        if not self.biased:
+            return None
+        key = tuple(c.key(self.grid) if hasattr(c, "key") else None for c in self.biased)
+        b = self._biases.get(key)
+        if b is None:
+            b = self._biases[key] = np.sum([c.bias(self.grid) for c in self.biased], axis=0, dtype=np.float32)
+            b.flags.writeable = False
+        return b
 
     def allowed(self) -> np.ndarray:
         """The tokens allowed next (B, V) bool, read-only: made once per combination of the constraints' keys."""
@@ -367,8 +378,9 @@ class Rules:
 
     def constrain(self, logits: np.ndarray) -> np.ndarray:
         """logits (B, V) with the preferences' bias added and -inf where the masks forbid."""
-        if self.bias is not None:
-            logits = logits + self.bias
+        bias = self.bias
+        if bias is not None:
+            logits = logits + bias
         return np.where(self.allowed(), logits, np.float32(-np.inf))
 
     def advance(self, tokens) -> None:

@@ -12,4 +12,5 @@ likeliest token and each possible new note a small one, so a cut makes the music
 KEY_PENALTY = 0.5  # nats taken from pitches outside the key's scale
 HOLD_PENALTY = 0.25  # nats taken from holding a note
 TOP_P = 1.0  # nucleus sampling mass (1: off)
-TUNED = ("key_penalty", "hold_penalty", "top_p")  # the Request fields a model's config.json may set
+BARLINE_PENALTY = 0.0  # nats taken from holding a note over a bar line, on top of HOLD_PENALTY
+TUNED = ("key_penalty", "hold_penalty", "top_p", "barline_penalty")  # the Request fields a config.json may set

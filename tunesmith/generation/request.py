@@ -48,6 +48,7 @@ class Request:
     # nats taken from pitches outside that scale (a soft key) and from holding a note (more, shorter notes); 0: none
     key_penalty: float | None = None
     hold_penalty: float | None = None
+    barline_penalty: float | None = None  # nats taken from a note held over a bar line (more), on top
     max_leap: int | None = 12  # largest melodic leap within a voice, in semitones
     max_rest: float | None = 1.0  # longest rest of a playing voice, in bars (None: any)
     ranges: tuple[tuple[int, int], ...] | None = None  # per voice; default by number of voices
@@ -82,7 +83,7 @@ class Request:
             if self.top_p == 0:
                 raise ConfigError("top-p must be in (0, 1], got 0")
         _whole("beams", self.beams, *BEAMS)
-        for name in ("key_penalty", "hold_penalty"):
+        for name in ("key_penalty", "hold_penalty", "barline_penalty"):
             if getattr(self, name) is not None:
                 _number(name.replace("_", " ") + " (nats)", getattr(self, name), *PENALTY)
         if self.tempo is not None:
