@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up, run by `make` when .venv is missing or the pins changed:
-# Debian packages (FluidSynth and a General MIDI SoundFont, for audio), then .venv with pinned packages.
+# Debian packages (FluidSynth and a General MIDI SoundFont, for audio; PostgreSQL and Chromium, which the tests
+# of the studio start themselves), then .venv with pinned packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -13,6 +14,8 @@ PY
 missing=()
 command -v fluidsynth >/dev/null 2>&1 || missing+=(fluidsynth)
 [ -e /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || missing+=(fluid-soundfont-gm)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian packages: ${missing[*]}"
@@ -22,7 +25,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "warning: cannot install ${missing[*]} (needs root and apt-get): audio rendering will be unavailable." >&2
+    echo "warning: cannot install ${missing[*]} (needs root and apt-get): audio rendering, or the studio's" >&2
+    echo "         PostgreSQL and browser tests (skipped, with the reason), will be unavailable." >&2
     echo "         install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
   fi
 fi

@@ -14,8 +14,9 @@ import sys
 
 from tunesmith.errors import TunesmithError
 
-# subcommand modules, in the order `--help` lists them; compose registers `continue` too
-COMMANDS = ("compose", "evaluate", "originality", "info", "data", "train", "models", "bench")
+# subcommand modules, in the order `--help` lists them; compose registers `continue` too, serve
+# `listening-report`
+COMMANDS = ("compose", "evaluate", "originality", "info", "data", "train", "models", "bench", "serve")
 
 EPILOG = """examples:
   tunesmith data prepare --corpus chorales     parse a built-in corpus and cache it

@@ -1,0 +1,116 @@
+"""The job endpoints: composing with every setting checked by the library, background runs with their
+events, the streamed notes, cancelling, downloads."""
+
+import json
+
+from .helpers import compose, signup
+
+
+def events(client, url, headers) -> list[dict]:
+    with client.stream("GET", url, headers=headers) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        return [json.loads(line[5:]) for line in r.iter_lines() if line.startswith("data:")]
+
+
+def test_every_job_has_its_endpoint_and_schema(client):
+    jobs = {j["name"]: j for j in client.get("/api/jobs").json()}
+    assert {"compose", "continue", "originality", "evaluate"} <= set(jobs) and "excerpt" not in jobs
+    paths = client.get("/openapi.json").json()["paths"]
+    assert all(f"/api/jobs/{name}" in paths for name in jobs)
+    settings = jobs["compose"]["schema"]["$defs"]["Request"]["properties"]
+    assert {"key", "meter", "tempo", "temperature", "top_p", "beams", "in_key"} <= set(settings)
+
+
+def test_compose_keeps_the_piece_and_its_files(client):
+    h = signup(client, "composer")
+    run = compose(client, h, key="D minor", meter="3/4", seed=5)
+    assert run["status"] == "done", run
+    (piece,) = run["result"]["pieces"]
+    assert (piece["key"], piece["meter"], piece["bars"]) == ("D minor", "3/4", 2)
+    assert piece["settings"]["seed"] == 5 and set(piece["files"]) == {"mid", "json", "score"}
+    mid = client.get(f"/api/pieces/{piece['id']}/files/mid", headers=h)
+    assert mid.status_code == 200 and mid.content[:4] == b"MThd"
+    score = client.get(f"/api/pieces/{piece['id']}/files/score", headers=h).json()
+    assert score["format"] == "tunesmith-score" and sum(len(t["notes"]) for t in score["tracks"]) == piece["notes"]
+    assert client.get(f"/api/pieces/{piece['id']}/files/wav", headers=h).status_code == 404  # not asked for
+
+
+def test_a_bad_setting_is_the_librarys_one_line_message(client):
+    h = signup(client, "careless")
+    r = client.post("/api/jobs/compose", json={"request": {"temperature": 0}}, headers=h)
+    assert r.status_code == 422 and "temperature must be in 0.01..100" in r.json()["detail"]
+    r = client.post("/api/jobs/compose", json={"model": "../../etc"}, headers=h)
+    assert r.status_code == 422 and "unknown model" in r.text
+    r = client.post("/api/jobs/compose", json={"request": {"meter": "7/16"}}, headers=h)
+    assert r.status_code == 202  # the model's meters are checked in the run: it fails with the reason
+    assert events(client, r.json()["events"], h)[-1]["type"] == "failed"
+    run = client.get(r.json()["url"], headers=h).json()
+    assert run["status"] == "failed" and "no meter 7/16" in run["error"]
+
+
+def test_streamed_notes_are_the_notes_of_the_piece(client):
+    h = signup(client, "listener")
+    r = client.post("/api/jobs/compose", json={"request": {"bars": 2, "seed": 11, "meter": "4/4"}, "stream": True,
+                                               "formats": []}, headers=h)
+    assert r.status_code == 202
+    got = events(client, r.json()["events"], h)
+    kinds = [e["type"] for e in got]
+    assert kinds[0] == "status" and kinds[-1] == "done" and "progress" in kinds
+    notes = [e for e in got if e["type"] == "note"]
+    assert kinds.index("note") < kinds.index("progress")  # notes come while composing, before the piece is done
+    piece = got[-1]["result"]["pieces"][0]
+    score = client.get(f"/api/pieces/{piece['id']}/files/score", headers=h).json()
+    composed = sorted((v, p, s, d) for v, t in enumerate(score["tracks"]) for p, s, d, _ in t["notes"])
+    assert sorted((n["voice"], n["pitch"], n["start"], n["duration"]) for n in notes) == composed
+
+
+def test_a_run_can_be_cancelled_and_the_next_one_runs(client):
+    h = signup(client, "impatient")
+    # 512 bars by beam search of 16: minutes of work
+    r = client.post("/api/jobs/compose", json={"request": {"bars": 512, "beams": 16}, "formats": []}, headers=h)
+    run = r.json()
+    with client.stream("GET", run["events"], headers=h) as stream:
+        for line in stream.iter_lines():
+            if "running" in line:
+                break
+    assert client.delete(run["url"], headers=h).json()["cancel"] is True
+    last = events(client, run["events"], h)[-1]
+    assert last["type"] == "cancelled"
+    assert client.get(run["url"], headers=h).json()["status"] == "cancelled"
+    assert compose(client, h)["status"] == "done"  # a fresh worker took over
+
+
+def test_continue_an_uploaded_melody(client, tmp_path):
+    from tunesmith.io import write
+    from tunesmith.score import KeySignature, Score, TimeSignature, Track, note_array
+
+    h = signup(client, "continuer")
+    melody = Score(tracks=(Track(note_array([(62 + i % 5, i * 480, 480) for i in range(8)])),),
+                   time_signatures=(TimeSignature(0, 4, 4),), key_signatures=(KeySignature(0, 2, "major"),))
+    write(melody, tmp_path / "tune.mid")
+    up = client.post("/api/pieces", files={"file": ("my tune.mid", (tmp_path / "tune.mid").read_bytes())},
+                     headers=h)
+    assert up.status_code == 201, up.text
+    assert up.json()["title"] == "my tune" and up.json()["notes"] == 8 and up.json()["kept"]
+    r = client.post("/api/jobs/continue?wait=true", json={"pieces": [up.json()["id"]], "model": "folk",
+                                                           "request": {"bars": 2}, "formats": ["mid"]}, headers=h)
+    run = r.json()
+    assert run["status"] == "done", run
+    (piece,) = run["result"]["pieces"]
+    assert piece["title"].startswith("my tune, continued") and piece["bars"] == 4 and piece["origin"] == "continue"
+
+
+def test_originality_and_evaluate_runs(client):
+    h = signup(client, "critic")
+    ids = [compose(client, h, seed=s)["result"]["pieces"][0]["id"] for s in (1, 2)]
+    r = client.post("/api/jobs/originality?wait=true", json={"pieces": ids}, headers=h).json()
+    assert r["status"] == "done" and [row["piece"] for row in r["result"]["rows"]] == ids
+    r = client.post("/api/jobs/evaluate?wait=true", json={"pieces": ids, "reference": "chorales:train"},
+                    headers=h).json()
+    assert r["status"] == "done", r
+    assert r["result"]["summary"]["n_generated"] == 2
+    report = client.get(r["result"]["files"]["report.md"], headers=h)
+    assert report.status_code == 200 and report.text.startswith("# Evaluation")
+    assert client.get(f"/api/runs/{r['id']}/files/../../../etc/passwd", headers=h).status_code == 404
+    r = client.post("/api/jobs/evaluate", json={"pieces": ids, "reference": "/etc:train"}, headers=h)
+    assert r.status_code == 422

@@ -1,0 +1,54 @@
+"""The jobs the studio offers, one module each: a `JobSpec` saying what a job takes (its parameters as a
+pydantic model, documented at /docs, and how many library pieces it reads) and `run`, which calls the one
+library function of the job inside a job worker process and returns its result.
+
+A new library job (harmonize, analyze, ...) joins the studio with one module here defining `SPEC` and its
+name in `JOBS`: it gets its endpoint `POST /api/jobs/<name>`, background runs with progress and cancelling,
+downloads of its files, its pieces in the library, and a form in the studio built from its parameters.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tunesmith.errors import ConfigError
+
+# modules of this package, in the order the studio lists them
+JOBS = ("compose", "continue_", "originality", "evaluate", "excerpt")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    title: str  # the studio's button
+    summary: str  # one sentence: what it does
+    params: type  # a pydantic model: the request body (with `pieces`, the ids of the library pieces read)
+    run: Callable  # run(params: dict, inputs: list[Path], out_dir: Path, emit) -> result dict; in a worker
+    inputs: tuple[int, int] = (0, 0)  # how many library pieces it reads, at least and at most
+    makes_pieces: bool = False  # its result's "pieces" (job reports with "files") become library pieces
+    listed: bool = True  # has an endpoint and a place in the studio (else only the server runs it)
+    total: Callable[[dict], int] = lambda params: 1  # progress steps of a run
+    # a new piece's title from its report and the titles of the pieces the job read
+    title_of: Callable[[dict, list[str]], str] = lambda report, inputs: Path(report["files"]["json"]).stem
+
+    def describe(self) -> dict:
+        """What the studio needs to show the job: its parameters as JSON Schema, inputs and outputs."""
+        return {"name": self.name, "title": self.title, "summary": self.summary,
+                "inputs": list(self.inputs), "makes_pieces": self.makes_pieces,
+                "schema": self.params.model_json_schema()}
+
+
+def registry(listed_only: bool = False) -> dict[str, JobSpec]:
+    """Every job by name (or only those with an endpoint)."""
+    specs = [importlib.import_module(f"tunesmith.web.jobs.{m}").SPEC for m in JOBS]
+    return {s.name: s for s in specs if s.listed or not listed_only}
+
+
+def get(name: str) -> JobSpec:
+    jobs = registry()
+    if name not in jobs:
+        raise ConfigError(f"unknown job {name!r}; valid: {', '.join(jobs)}")
+    return jobs[name]
