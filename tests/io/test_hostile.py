@@ -97,6 +97,11 @@ def test_a_broken_mxl_is_a_score_error(tmp_path, name, data):
     ("M:4/4\nL:1/8\nK:C\nCDEF|\nM:1000/4\nGABc|\n", "meter 1000/4 is absurd"),  # a change of meter
     ("M:4/4\nL:1/8\nK:C\n" + "C" * 100 + "|\n", "a bar longer than 32 quarter notes"),
     ("M:4/4\nL:1/8\nK:C\nV:1\nCDEF|\nV:2\n" + "c8|" * 3 + "c" * 80 + "|\n", "a bar longer than 32"),
+    ("M:4/4\nL:1/8\nK:C\n" + "(" * 10_000 + "CDEF|\n", "more than 64 slurs open at once"),  # 8 s before
+    # ten end repeats without a start: each doubled the tune (36 s before)
+    ("M:3/4\nL:1/4\nK:Gm\n|:G A B|c2 d|(3BAG A>F|G3:|" + "d|(3BAG A>F|G3:|" * 10 + "\n",
+     "its repeats would play more than 1000 bars"),
+    ("M:4/4\nL:1/8\nK:C\n" + "CDEF|" * 1001 + "\n", "more than 1000 bars in a voice"),
 ])
 def test_absurd_abc_is_a_clear_score_error(tmp_path, text, reason):
     with pytest.raises(ScoreError, match=reason):

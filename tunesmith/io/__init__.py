@@ -44,7 +44,8 @@ def _lookup(table: dict, path: Path, verb: str):
 
 
 def read(path) -> Score:
-    """Read a score from MIDI, MusicXML, ABC or tunesmith JSON. Bad input raises ScoreError."""
+    """Read a score from MIDI, MusicXML, ABC or tunesmith JSON. Bad, hostile or absurd input raises ScoreError
+    (the bounds on size, time and memory are in `tunesmith.io.limits`)."""
     path = Path(path)
     if not path.is_file():
         raise ScoreError(f"{path}: no such file")
