@@ -33,7 +33,7 @@ PROGRAMS = {"chorales": [52, 52, 52, 52], "folk": [40]}
 # the settings of `tunesmith compose` tuned for each model: the sweeps of bench/compose_quality.py in
 # bench/RESULTS.md (the most composed pieces inside the range of the real validation pieces)
 TUNED = {"chorales": {"key_penalty": 0.5, "hold_penalty": 0.25, "top_p": 1.0},
-         "folk": {"key_penalty": 2.0, "hold_penalty": 0.25, "top_p": 0.95}}
+         "folk": {"key_penalty": 2.0, "hold_penalty": 0.25, "top_p": 0.95, "barline_penalty": 2.0}}
 
 
 def tunesmith(*args) -> None:
@@ -63,7 +63,12 @@ def main() -> None:
     ap.add_argument("--families", default=",".join(FAMILIES), help="comma-separated, from " + ", ".join(FAMILIES))
     ap.add_argument("--steps", type=int, help="training steps of every family (default: what fits in --minutes)")
     ap.add_argument("--reuse", action="store_true", help="ship runs/<preset>/ as trained, do not train again")
+    ap.add_argument("--settings-only", action="store_true",
+                    help="only write the tuned compose settings and the key prior into the shipped model's config")
     args = ap.parse_args()
+    if args.settings_only:
+        write_settings(ROOT / "tunesmith" / "shipped" / args.corpus, args.corpus)
+        return
     families = [f for f in args.families.split(",") if f]
     if not families or set(families) - set(FAMILIES):
         ap.error(f"--families: choose from {', '.join(FAMILIES)}")
@@ -105,14 +110,25 @@ def main() -> None:
     ship(args.corpus, best, rows, args.minutes, reproduce)
 
 
+def write_settings(dest: Path, corpus: str) -> None:
+    """The compose settings tuned for the corpus's model, and the keys of its training pieces to draw an open key
+    from (tunesmith.data.stats.key_prior), into the shipped model's config.json."""
+    from tunesmith.data.stats import key_prior
+    from tunesmith.models.checkpoint import CONFIG
+
+    config = json.loads((dest / CONFIG).read_text())
+    config["compose"] = {"programs": PROGRAMS[corpus], **TUNED[corpus], "keys": key_prior(corpus)}
+    (dest / CONFIG).write_text(json.dumps(config, indent=1))
+
+
 def ship(corpus: str, best: dict, rows: list[dict], minutes: float, reproduce: str) -> None:
     from tunesmith.models.checkpoint import CARD, CONFIG
     from tunesmith.models.checkpoint import ship as copy_checkpoint
 
     dest = ROOT / "tunesmith" / "shipped" / corpus
     copy_checkpoint(ROOT / "runs" / best["preset"] / "best", dest, corpus)
+    write_settings(dest, corpus)
     config = json.loads((dest / CONFIG).read_text())
-    config["compose"] = {"programs": PROGRAMS[corpus], **TUNED[corpus]}
     config["metrics"]["valid_nll_full"] = best["valid_nll"]
     (dest / CONFIG).write_text(json.dumps(config, indent=1))
     prep, tok = DATA[corpus]

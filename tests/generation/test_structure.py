@@ -66,3 +66,23 @@ def test_composed_pieces_open_with_sound_and_end_on_a_tonic_triad():
         last = last[last["start"] + last["duration"] == score.end]
         pcs = {int(p) % 12 for p in last["pitch"]}
         assert {2, 6} <= pcs <= {2, 6, 9}, pcs  # root and third, perhaps the fifth: nothing else
+
+
+def test_an_open_key_is_drawn_from_the_prior_of_the_style():
+    from collections import Counter
+
+    import pytest
+
+    from tunesmith.errors import ConfigError
+
+    model = build_model("transformer", size="debug", vocab_size=len(TOK.vocab))
+    prior = {"bach": {"D_minor": 3, "F_major": 1}, "irish": {"A_major": 1}}
+    keys = Counter()
+    for seed in range(12):
+        score, _ = compose(model, TOK, Request(style="bach", bars=1, seed=seed, key_prior=prior))
+        keys[score.key_signatures[0].name] += 1
+    assert set(keys) == {"D minor", "F major"} and keys["D minor"] > keys["F major"]
+    score, _ = compose(model, TOK, Request(style="chinese", bars=1, seed=0, key_prior=prior))  # no such style
+    assert score.key_signatures[0].name in ("D minor", "F major", "A major")
+    with pytest.raises(ConfigError, match="key prior"):
+        Request(key_prior={"bach": {"H_major": 1}})

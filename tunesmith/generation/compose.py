@@ -69,6 +69,8 @@ def complete_prefix(model, tokenizer, request: Request, primer: Conditioning | N
     gen = torch.Generator().manual_seed(request.seed)
     ids = [vocab["BOS"]]
     for fam in FAMILIES:
+        if fam == "Key" and given[fam] is None and request.key_prior:
+            given[fam] = _draw_key(request.key_prior, vocab.name(ids[-1]).removeprefix("Style_"), gen)
         if given[fam] is not None:
             ids.append(vocab[f"{fam}_{given[fam]}"])
             continue
@@ -80,6 +82,19 @@ def complete_prefix(model, tokenizer, request: Request, primer: Conditioning | N
         probs = logits[0, -1].float().masked_fill(~allowed, float("-inf")).softmax(-1)
         ids.append(int(torch.multinomial(probs, 1, generator=gen)))
     return ids
+
+
+def _draw_key(prior: dict, style: str, gen: torch.Generator) -> str:
+    """A key token value drawn from the prior of `style` (all styles together if it has none)."""
+    keys = prior.get(style)
+    if not keys:
+        keys = {}
+        for per_style in prior.values():
+            for k, w in per_style.items():
+                keys[k] = keys.get(k, 0) + w
+    names = sorted(keys)
+    weights = torch.tensor([float(keys[k]) for k in names], dtype=torch.float64)
+    return names[int(torch.multinomial(weights, 1, generator=gen))]
 
 
 def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch: int = 1) -> Rules:

@@ -24,6 +24,14 @@ FILES = ("mid", "wav", "png", "musicxml", "svg")
 MAX_PIECES = 1000  # in one call
 
 
+def settings(request) -> dict:
+    """A request as its report shows it: every setting, the model's key prior named, not listed."""
+    out = dataclasses.asdict(request)
+    if out.get("key_prior"):
+        out["key_prior"] = "the keys of the model's training pieces (config.json \"compose\".\"keys\")"
+    return out
+
+
 def analysis(score: Score) -> dict:
     """A few figures a musician checks first: key, notes, range, in-key rate, length. The in-key rate is that of
     `tunesmith evaluate` (tunesmith.evaluation.metrics.in_key_rate) to 4 decimals: notes of the estimated key
@@ -154,7 +162,7 @@ def compose_files(model, request: Request, out_dir, n: int = 1, formats=FILES, s
         report = {
             "model": {"name": loaded.name, "path": str(loaded.path)},
             "seed": req.seed,
-            "settings": dataclasses.asdict(req),
+            "settings": settings(req),
             "conditioning": [loaded.tokenizer.vocab.name(t) for t in ids[1:5]],
             "timings_s": {"load": round(loaded.load_seconds, 3), "compose": round(t1 - t0, 3),
                           "originality": round(t2 - t1, 3), "tokens": len(ids),
@@ -190,7 +198,7 @@ def continue_files(model, primer, request: Request, out_dir, formats=FILES) -> d
         "model": {"name": loaded.name, "path": str(loaded.path)},
         "primer": {"path": str(primer), "bars": len(score.bar_starts()), "notes": score.note_count},
         "seed": req.seed,
-        "settings": dataclasses.asdict(req),
+        "settings": settings(req),
         "timings_s": {"load": round(loaded.load_seconds, 3), "compose": round(time.perf_counter() - t0, 3)},
         "analysis": analysis(result),
         "files": {},

@@ -56,13 +56,18 @@ class Request:
     end_on_tonic: bool = True
     voice_leading: bool = True  # no parallel fifths/octaves, crossings or wide upper spacing (part_writing)
     programs: tuple[int, ...] | None = None  # General MIDI program per track
+    # {style: {key: weight}}: an open key is drawn from it (a model's "keys", the keys of its corpus: see
+    # tunesmith.data.stats.key_prior); None: the model draws the key itself
+    key_prior: dict | None = None
 
     def resolved(self, tuned: dict | None = None) -> Request:
         """This request with the settings it leaves open (None) filled in: from `tuned` (a model's config.json
         "compose", see `Loaded.request`), else from tunesmith.generation.defaults."""
         tuned = tuned or {}
-        open_ = [k for k in defaults.TUNED if getattr(self, k) is None]
-        return dataclasses.replace(self, **{k: tuned.get(k, getattr(defaults, k.upper())) for k in open_})
+        open_ = {k: tuned.get(k, getattr(defaults, k.upper())) for k in defaults.TUNED if getattr(self, k) is None}
+        if self.key_prior is None and tuned.get("keys"):
+            open_["key_prior"] = tuned["keys"]
+        return dataclasses.replace(self, **open_)
 
     def __post_init__(self):
         """Every setting in range before any work starts, so that each caller (the CLI, a server) gets one
@@ -98,6 +103,8 @@ class Request:
             raise ConfigError(f"unknown style {self.style!r}; valid: {', '.join(STYLES)}")
         if self.key is not None:
             parse_key(self.key)
+        if self.key_prior is not None:
+            _prior(self.key_prior)
         if self.meter is not None and not re.fullmatch(r"[1-9]\d{0,2}/[1-9]\d{0,2}", self.meter):
             raise ConfigError(f"cannot read meter {self.meter!r}; write e.g. 4/4, 3/4, 6/8")
         if self.programs is not None:
@@ -150,6 +157,23 @@ def _number(name: str, value, lo: float, hi: float) -> None:
         raise ConfigError(f"{name} must be a finite number in {lo:g}..{hi:g}, got {value!r}")
     if not lo <= value <= hi:
         raise ConfigError(f"{name} must be in {lo:g}..{hi:g}, got {value:g}")
+
+
+def _prior(prior) -> None:
+    ok = isinstance(prior, dict) and prior and all(
+        isinstance(style, str) and isinstance(keys, dict) and keys and all(
+            isinstance(w, int | float) and not isinstance(w, bool) and 0 <= w < float("inf") for w in keys.values())
+        and sum(keys.values()) > 0 for style, keys in prior.items())
+    if not ok:
+        raise ConfigError("key prior must map styles to {key: weight} with positive total weight")
+    for keys in prior.values():
+        for key in keys:
+            try:
+                ok = parse_key(key) == key
+            except ConfigError:
+                ok = False
+            if not ok:
+                raise ConfigError(f"key prior: {key!r} is not a key token value such as 'G_major'")
 
 
 def parse_key(text: str) -> str:
