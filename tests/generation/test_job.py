@@ -193,3 +193,21 @@ def test_continue_writes_the_piece_and_its_report_together(model, tmp_path):
     assert report["primer"]["bars"] == 2 and report["analysis"]["bars"] == 4  # 2 bars of primer, 2 new
     assert json.loads((tmp_path / "out" / "tune-continued-3.json").read_text())["files"] == {
         "mid": str(tmp_path / "out" / "tune-continued-3.mid")}
+
+
+def test_a_tune_is_continued_by_the_folk_model_on_its_own_instrument(tmp_path):
+    from tunesmith.generation.job import continue_files, model_for
+    from tunesmith.generation.load import SHIPPED
+    from tunesmith.io import read, write_midi
+
+    if not (SHIPPED / "folk" / "config.json").is_file():
+        pytest.skip("no shipped folk model")
+    tune = Score(tracks=(Track(note_array([(67, 480 * i, 480) for i in range(8)]), program=73),))  # a flute
+    chorale = Score(tracks=tuple(Track(note_array([(p, 0, 1920)])) for p in (72, 67, 60, 48)))
+    assert model_for(tune) == "folk" and model_for(chorale) == "chorales"
+    write_midi(tune, tmp_path / "tune.mid")
+    report = continue_files("default", tmp_path / "tune.mid", Request(bars=2, seed=1), tmp_path / "out",
+                            formats=("mid",))
+    out = read(tmp_path / "out" / "tune-continued-1.mid")
+    assert report["model"]["name"] == "folk" and [t.program for t in out.tracks] == [73]
+    assert out.end > tune.end

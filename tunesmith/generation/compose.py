@@ -200,7 +200,9 @@ def continue_score(model, tokenizer, primer: Score, request: Request, default_pr
     start = primer_steps * grid
     tracks = []
     for i in range(max(len(primer.tracks), len(new.tracks))):
-        old = primer.tracks[i] if i < len(primer.tracks) else Track(program=new.tracks[i].program)
+        # a voice the primer lacks takes the model's instrument for it; the primer's keep theirs
+        program = default_programs[min(i, len(default_programs) - 1)] if default_programs else new.tracks[i].program
+        old = primer.tracks[i] if i < len(primer.tracks) else Track(program=int(program), name=new.tracks[i].name)
         added = new.tracks[i].notes if i < len(new.tracks) else old.notes[:0]
         added = added[added["start"] >= start]
         tracks.append(old.replace(notes=np.concatenate([old.notes, added])))

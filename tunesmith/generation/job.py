@@ -179,21 +179,31 @@ def compose_files(model, request: Request, out_dir, n: int = 1, formats=FILES, s
     return reports
 
 
+def model_for(primer: Score) -> str:
+    """The shipped model that fits a primer: the folk model for one voice (a tune), the chorale model for
+    several, so that a continuation keeps its primer's texture."""
+    from tunesmith.generation.load import DEFAULT, SHIPPED
+
+    voices = sum(1 for t in primer.tracks if len(t) and not t.is_drum)
+    name = "folk" if voices == 1 else DEFAULT
+    return name if (SHIPPED / name / "config.json").is_file() else DEFAULT
+
+
 def continue_files(model, primer, request: Request, out_dir, formats=FILES) -> dict:
     """Continue the score file `primer` by `request.bars` bars and write `<primer stem>-continued-<seed>.*`
     into `out_dir` as `write_piece` does; returns the report (which also counts the primer's bars). `model`
-    as for `compose_files`."""
+    as for `compose_files`; "default" picks the shipped model that fits the primer (`model_for`)."""
     from tunesmith.generation.compose import continue_score
     from tunesmith.io import read
     from tunesmith.io.json import to_dict
 
     out_dir, formats = check_job(request, out_dir, formats)
     score = read(primer)
-    loaded = _model(model)
+    loaded = _model(model_for(score) if model == "default" else model)
     req = loaded.request(request).check_for(loaded.tokenizer)
     _make_folder(out_dir)
     t0 = time.perf_counter()
-    result = continue_score(loaded.model, loaded.tokenizer, score, req)
+    result = continue_score(loaded.model, loaded.tokenizer, score, req, loaded.default_programs)
     report = {
         "model": {"name": loaded.name, "path": str(loaded.path)},
         "primer": {"path": str(primer), "bars": len(score.bar_starts()), "notes": score.note_count},
