@@ -137,6 +137,34 @@ def chord_from_pitches(pitches) -> Chord | None:
     return chord_from_pitch_classes(pitches % 12, int(pitches.min()))
 
 
+# the chords built of stacked thirds: triads and seventh chords (not sixths, ninths, sus or power chords)
+TERTIAN = ("maj", "min", "dim", "aug", "7", "maj7", "m7", "m7b5", "dim7", "mMaj7")
+
+
+def _tertian_masks() -> frozenset[int]:
+    """Every set of two or more tones of a TERTIAN chord on any root, as a `_mask` (a few hundred)."""
+    masks: set[int] = set()
+    for quality in TERTIAN:
+        for root in range(12):
+            tones = [(root + s) % 12 for s in QUALITIES[quality]]
+            for subset in range(1, 1 << len(tones)):  # every subset by its bits
+                chosen = [t for i, t in enumerate(tones) if subset >> i & 1]
+                if len(chosen) >= 2:
+                    masks.add(_mask(chosen))
+    return frozenset(masks)
+
+
+_TERTIAN_MASKS = _tertian_masks()
+
+
+def is_tertian(pcs) -> bool:
+    """True when the pitch classes (at least two distinct) are a triad or seventh chord (`TERTIAN`) or part
+    of one: {C, E, G}, {C, E}, {B, D, F, A} are; {C, D, E} (a cluster) and {C, F, G} (sus4) are not. Every
+    dyad is part of some seventh chord, so two pitch classes are always tertian. False under two."""
+    mask = _mask(pcs)
+    return mask.bit_count() >= 2 and mask in _TERTIAN_MASKS
+
+
 # --- Roman numerals -------------------------------------------------------------------------------------
 
 _NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII")
