@@ -1,6 +1,8 @@
 """Evaluation of generated music: metrics, set comparison, reports, and originality against a corpus.
 
     metrics, repetition, voice_leading, melody   scalar metrics `Score -> float` (all in METRICS)
+    structure, harmony                           more `Score -> float` for bench/musicianship.py (not in METRICS)
+    notation                                     what a MusicXML score writes: key signatures, spelling, fermatas
     features                                     histogram features `Score -> np.ndarray` (FEATURES)
     compare                                      generated set against reference set (Yang & Lerch 2018)
     report                                       Markdown + PNG report, and loading the sets
