@@ -22,6 +22,8 @@ Each row is a per-piece figure (definitions in the functions named; formulas in 
                          MusicXML has them, else by theory.phrases.phrase_ends (the long note closing each
                          2-bar unit); a cadence by chords (V-I, IV-I, x-V, I and V in root position) in parts,
                          by scale degrees in a melody (theory.phrases). "rule only" ignores fermatas.
+                         evaluation.structure.final_cadence: the last note closes with V-I or IV-I (a melody:
+                         degree 1 or 3 reached from a tone of V7 or IV)
     parts without a key signature, notes spelled against the key    evaluation.notation, on the MusicXML the
                          job writes, and on the MusicXML the same writer makes of real scores (--real-xml of
                          them, evenly spaced through the split: all 37 chorales, 200 of 1,274 folk tunes)
@@ -58,6 +60,7 @@ from tunesmith.evaluation.harmony import (
 from tunesmith.evaluation.notation import fermata_ticks, parts_without_key, spelled_against_key, written_modes
 from tunesmith.evaluation.structure import (
     cadence_rate,
+    final_cadence,
     first_bar_silent,
     repeated_bar_pairs,
     repeated_bars,
@@ -88,6 +91,7 @@ ROWS = (
     ("ties", "notes over a bar line, per bar line", {C, F}, "n"),
     ("cadence", "phrase ends with a cadence", {C, F}, "%"),
     ("cadence_rule", "phrase ends with a cadence, 2-bar rule only", {C}, "%"),
+    ("final_cadence", "ends with a full cadence (V-I, IV-I; in a melody 1 or 3 from V7 or IV)", {C, F}, "%"),
     ("no_key_parts", "parts without a key signature", {C, F}, "%"),
     ("against_key", "notes spelled against the key", {C, F}, "%"),
 )
@@ -116,7 +120,7 @@ def measure(score, written, own=None, mode: str | None = None) -> dict[str, floa
         "silent_start": first_bar_silent(score), "repeated_bars": repeated_bars(score),
         "repeated_pairs": repeated_bar_pairs(score), "ties": ties_over_bar_lines(score),
         "cadence": cadence_rate(score, phrase_fermatas if len(phrase_fermatas) else None),
-        "cadence_rule": cadence_rate(score),
+        "cadence_rule": cadence_rate(score), "final_cadence": final_cadence(score),
         "no_key_parts": parts_without_key(written) if written is not None else nan,
         "against_key": spelled_against_key(written, fifths) if written is not None else nan,
     }

@@ -5,6 +5,7 @@ import pytest
 from tunesmith.evaluation.structure import (
     bar_repeats,
     cadence_rate,
+    final_cadence,
     first_bar_silent,
     repeated_bar_pairs,
     repeated_bars,
@@ -12,7 +13,7 @@ from tunesmith.evaluation.structure import (
 )
 from tunesmith.score import KeySignature, Score
 
-from .scores import Q, melody, score_of
+from .scores import Q, chorale, melody, score_of
 
 C_MAJOR = (KeySignature(0, 0, "major"),)
 BAR_A = [60, 62, 64, 65]
@@ -24,7 +25,7 @@ def keyed(*tracks, meter=(4, 4)):
 
 
 def test_every_function_is_nan_on_an_empty_score():
-    for fn in (first_bar_silent, repeated_bars, repeated_bar_pairs, ties_over_bar_lines, cadence_rate):
+    for fn in (first_bar_silent, repeated_bars, repeated_bar_pairs, ties_over_bar_lines, cadence_rate, final_cadence):
         assert math.isnan(fn(Score()))
 
 
@@ -72,3 +73,12 @@ def test_cadence_rate_at_rule_phrase_ends_and_given_ones():
     ends_on_a = keyed(melody([60, 64, 67, 64, 65, 64, 69, 69], [1] * 6 + [1, 1]))  # on the 6th, then again
     assert cadence_rate(ends_on_a) == 0.0
     assert cadence_rate(s, ends=[Q]) == 0.0  # E after C at beat 2: no cadence there
+
+
+def test_final_cadence_needs_a_full_close_at_the_end():
+    v_i = keyed(*chorale((74, 67, 59, 43), (72, 64, 55, 48)).tracks)
+    assert final_cadence(v_i) == 1.0
+    i_v = keyed(*chorale((72, 64, 55, 48), (74, 67, 59, 43)).tracks)  # a half cadence leaves it open
+    assert final_cadence(i_v) == 0.0
+    assert final_cadence(keyed(melody([64, 65, 62, 60]))) == 1.0  # D -> C
+    assert final_cadence(keyed(melody([60, 62, 64, 60]))) == 0.0  # E -> C: I -> I

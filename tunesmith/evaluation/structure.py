@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from tunesmith.score.model import Score
-from tunesmith.theory.phrases import bar_edges, cadence_at, phrase_ends, phrase_start
+from tunesmith.theory.phrases import bar_edges, cadence_at, melody, phrase_ends, phrase_start
 
 
 def first_bar_silent(score: Score) -> float:
@@ -110,3 +110,17 @@ def cadence_rate(score: Score, ends=None) -> float:
     if not len(ends):
         return math.nan
     return float(np.mean([cadence_at(score, int(t)) is not None for t in ends]))
+
+
+def final_cadence(score: Score) -> float:
+    """1.0 if the piece closes with a full cadence on its last melody note, else 0.0:
+
+        [cadence_at(last onset of the melody) in {authentic, plagal, full}]
+
+    (`theory.phrases.cadence_at`: V(7) -> I or IV -> I in parts, 1 or 3 reached from a tone of V7 or IV in
+    a melody). A half close at the very end does not count: it leaves the piece open.
+    """
+    line = melody(score)
+    if not len(line):
+        return math.nan
+    return float(cadence_at(score, int(line["start"][-1])) in ("authentic", "plagal", "full"))
