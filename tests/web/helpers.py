@@ -41,3 +41,42 @@ def compose(client, headers, wait=True, **request) -> dict:
     r = client.post(f"/api/jobs/compose?wait={str(wait).lower()}", json=body, headers=headers)
     assert r.status_code == (200 if wait else 202), r.text
     return r.json()
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, headless, with nothing that reaches for the network (there is none to reach)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--autoplay-policy=no-user-gesture-required"]
+
+
+@contextlib.contextmanager
+def serving(tmp_path, cache, **settings):
+    """The studio served by uvicorn on a free loopback port, in a thread of this process: its URL."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from tunesmith.web.app import create_app
+    from tunesmith.web.config import from_env
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TUNESMITH_CACHE", str(cache))
+    try:
+        app = create_app(from_env({}, data=tmp_path, **{"job_workers": 1, "embed": False, **settings}))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not (server.started and app.state.studio.catalog_ready()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started, "the studio did not start"
+        yield f"http://127.0.0.1:{port}"
+        server.should_exit = True
+        thread.join(timeout=30)
+    finally:
+        mp.undo()

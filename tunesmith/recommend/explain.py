@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-STYLE_NAMES = {"bach": "Bach chorales", "irish": "Irish tunes", "scottish": "Scottish airs", "american":
-               "American fiddle tunes", "european": "European folk songs", "chinese": "Chinese folk songs",
-               "palestrina": "Palestrina mass sections", "folk": "folk tunes"}
-PLURALS = {"jig": "jigs", "slip jig": "slip jigs", "slide": "slides", "reel": "reels", "hornpipe": "hornpipes",
-           "polka or march": "polkas and marches", "chorale": "chorales", "tune in 4/4": "tunes in 4/4",
-           "tune in 3/4": "tunes in 3/4", "tune in 3/8": "tunes in 3/8"}
+STYLE_NAMES = {"bach": "Bach chorale", "irish": "Irish tune", "scottish": "Scottish air", "american":
+               "American fiddle tune", "european": "European folk song", "chinese": "Chinese folk song",
+               "palestrina": "Palestrina mass section", "folk": "folk tune"}  # one of each; `plural` makes more
+PLURALS = {"polka or march": "polkas and marches", "Bach chorale": "Bach chorales"}
 
 
 def number(n: int) -> str:
     return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
 
 
-def plural(kind: str) -> str:
-    return PLURALS.get(kind, kind + "s")
+def plural(kind: str, count: int = 2) -> str:
+    """'jig' -> 'jigs' (unless count is 1)."""
+    if count == 1:
+        return kind
+    return PLURALS.get(kind) or (kind.replace(" in ", "s in ", 1) if " in " in kind else kind + "s")
 
 
 def verb(kinds) -> str:
@@ -32,11 +33,16 @@ def verb(kinds) -> str:
 
 
 def because(count: int, kinds, what: str) -> str:
-    return f"because you {verb(kinds)} {number(count)} {what}"
+    """'because you kept three jigs in D major': `what` names one item ('jig in D major')."""
+    how = verb(kinds)
+    if how == "rated highly":
+        return f"because you rated {number(count)} {plural(what, count)} highly"
+    return f"because you {how} {number(count)} {plural(what, count)}"
 
 
 def style_name(style: str | None) -> str:
-    return STYLE_NAMES.get(style or "", f"{style} pieces")
+    """One piece of the style: 'Irish tune'."""
+    return STYLE_NAMES.get(style or "", f"{style} piece")
 
 
 def quoted(title: str) -> str:

@@ -181,7 +181,7 @@ class Recommender:
                 if q and len(out) < n:
                     i = q.pop(0)
                     out.append({"item": ids[i], "score": 0.0, "tags": all_tags[i],
-                                "because": f"a typical piece of the {words.style_name(style)}, to begin with"})
+                                "because": f"a typical {words.style_name(style)}, to begin with"})
         return out
 
     def _z_of(self, rows) -> np.ndarray:
@@ -199,7 +199,7 @@ class Recommender:
                 continue
             same = [j for j, _ in liked if all(all_tags[j].get(f) == t[f] for f in fields)]
             if len(same) >= 2:
-                what = words.plural(t["kind"]) if "kind" in fields else words.style_name(t["style"])
+                what = t["kind"] if "kind" in fields else words.style_name(t["style"])
                 if "key" in fields:
                     what += f" in {t['key']}"
                 return words.because(len(same), kinds_of(same), what)

@@ -25,11 +25,12 @@ def suggest(liked: list[tuple[dict, float, dict | None, set]], n: int = 3) -> li
     or None, signal kinds) per item with a preference weight (positive ones are used)."""
     liked = [x for x in liked if x[1] > 0]
     if not liked:
+        jig = {"style": "irish", "meter": "6/8", "key": "D major", "bars": 8}
         return [
-            {"model": "chorales", "request": {"bars": 8}, "because": "a four-part chorale, the studio's default: "
-             "a good place to start"},
-            {"model": "folk", "request": {"style": "irish", "meter": "6/8", "key": "D major", "bars": 8},
-             "because": "an Irish jig in D major, the most common kind of tune in O'Neill's collection"},
+            {"model": "chorales", "request": {"bars": 8}, "label": "Four-part chorale",
+             "because": "the studio's default: a good place to start"},
+            {"model": "folk", "request": jig, "label": label(jig, "irish"),
+             "because": "jigs are the most common tunes in O'Neill's collection; D major is their most common key"},
         ]
     by_style: dict[str, list] = defaultdict(list)
     for item in liked:
@@ -58,11 +59,22 @@ def suggest(liked: list[tuple[dict, float, dict | None, set]], n: int = 3) -> li
             else None
         kinds = set().union(*(x[3] for x in (same or items)))
         if len(same) >= 2 and kind:
-            because = words.because(len(same), kinds, f"{words.plural(kind)} in {key}")
+            because = words.because(len(same), kinds, f"{kind} in {key}")
         else:
             because = words.because(len(items), kinds, words.style_name(style))
-        out.append({"model": _model_of(style), "request": request, "because": because})
+        out.append({"model": _model_of(style), "request": request, "because": because, "label": label(request, style)})
     return out
+
+
+def label(request: dict, style: str | None) -> str:
+    """'Irish jig, D major, 6/8' or 'Four-part chorale, G major, 4/4'."""
+    from tunesmith.recommend.features import TUNE_TYPES
+
+    head = "Four-part chorale" if style == "bach" else f"{words.style_name(style)}"
+    if style != "bach" and request.get("meter") in TUNE_TYPES and not TUNE_TYPES[request["meter"]].startswith("tune"):
+        head = f"{words.style_name(style).split()[0]} {TUNE_TYPES[request['meter']]}"
+    parts = [head, request.get("key"), request.get("meter")]
+    return ", ".join(p for p in parts if p)
 
 
 def _top(items, field: str, allowed=None) -> str | None:

@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None):
     from tunesmith.errors import ConfigError, ScoreError, TunesmithError
     from tunesmith.web import auth, guards
     from tunesmith.web.routes import listening, pieces, recommend, runs
+    from tunesmith.web.routes import settings as saved
     from tunesmith.web.studio import Studio
 
     settings = settings or from_env()
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None):
         status = 422 if isinstance(e, ConfigError | ScoreError) else 400
         return JSONResponse({"detail": str(e)}, status_code=status)
 
-    for module in (auth, runs, pieces, recommend, listening):
+    for module in (auth, runs, pieces, recommend, saved, listening):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

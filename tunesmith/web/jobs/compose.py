@@ -40,10 +40,15 @@ def run(params: dict, inputs, out_dir, emit) -> dict:
     return {"pieces": reports}
 
 
+KINDS = {"chorales": "Chorale", "folk": "Tune"}  # what a shipped model writes, for titles
+
+
 def title(report: dict, inputs: list[str]) -> str:
+    """'Chorale in D minor, 3/4 (seed 7)'."""
     a, s = report["analysis"], report["settings"]
     key = a.get("notated_key") or a.get("estimated_key") or "no key"
-    return f"{report['model']['name'].capitalize()} in {key}, {a['meter']} (seed {s['seed']})"
+    kind = KINDS.get(report["model"]["name"], report["model"]["name"])
+    return f"{kind} in {key}, {a['meter']} (seed {s['seed']})"
 
 
 SPEC = JobSpec("compose", "Compose", "Compose new pieces with a shipped model under your settings.",

@@ -19,6 +19,33 @@ def shipped_names() -> list[str]:
 
 
 @functools.cache
+def shipped_info() -> list[dict]:
+    """Each shipped model's name, voices, and the styles, keys and meters its tokens can ask for (read from its
+    config.json; no weights loaded)."""
+    import json
+
+    from tunesmith.generation.load import DEFAULT, shipped_models
+    from tunesmith.representation.base import Tokenizer
+
+    out = []
+    for path in shipped_models():
+        config = json.loads((path / "config.json").read_text())
+        tok = Tokenizer.from_dict(config["tokenizer"])
+        family = functools.partial(_family, tok.vocab.names)
+
+        card = (path / "MODEL_CARD.md").read_text() if (path / "MODEL_CARD.md").is_file() else ""
+        out.append({"name": path.name, "default": path.name == DEFAULT, "voices": tok.config.get("voices"),
+                    "styles": family("Style_", ("Style_none", "Style_user")), "keys": family("Key_"),
+                    "meters": family("Meter_", ("Meter_other",)), "tuned": config.get("compose", {}),
+                    "card": card[:2000]})
+    return out
+
+
+def _family(names, prefix: str, skip=()) -> list[str]:
+    return [n.split("_", 1)[1].replace("_", " ") for n in names if n.startswith(prefix) and n not in skip]
+
+
+@functools.cache
 def loaded(name: str):
     """A shipped model, loaded once per process (a job worker keeps its models between runs)."""
     from tunesmith.generation.load import load

@@ -28,6 +28,13 @@ def list_jobs() -> list[dict]:
     return [spec.describe() for spec in registry(listed_only=True).values()]
 
 
+@router.get("/models", summary="The shipped models: their voices, and the styles, keys and meters they write")
+def list_models() -> list[dict]:
+    from tunesmith.web.jobs.params import shipped_info
+
+    return shipped_info()
+
+
 def _inputs(s, user_id: int, ids: list[int], files_root: Path) -> tuple[list[str], list[str]]:
     """Paths of the score files of the user's pieces `ids`, and their titles; 404 for one not theirs."""
     paths, titles = [], []
