@@ -128,3 +128,14 @@ def scores(draw):
 def test_property_random_scores_round_trip_exactly(tmp_path, score):
     write_json(score, tmp_path / "random.json")
     assert read_json(tmp_path / "random.json") == score
+
+
+def test_fermatas_round_trip(tmp_path):
+    from tunesmith.io import read, write
+    from tunesmith.score import Score, Track, note_array
+
+    score = Score(tracks=(Track(note_array([(60, 0, 960), (62, 960, 960)])),), fermatas=(960, 0, 960))
+    assert score.fermatas == (0, 960)  # sorted, each once
+    for suffix in (".json", ".mid"):
+        write(score, tmp_path / f"f{suffix}")
+        assert read(tmp_path / f"f{suffix}").fermatas == (0, 960), suffix

@@ -98,3 +98,12 @@ def test_truncated_musicxml(quantized, tmp_path):
     (tmp_path / "half.musicxml").write_bytes(data[: len(data) // 2])
     with pytest.raises(ScoreError, match="half.musicxml: not a readable musicxml file"):
         read_musicxml(tmp_path / "half.musicxml")
+
+
+def test_a_chorale_keeps_its_fermatas():
+    from music21 import corpus
+
+    from tunesmith.io.music21 import from_music21
+
+    score = from_music21(corpus.parse("bach/bwv26.6"))
+    assert [t / 480 for t in score.fermatas] == [3.0, 7.0, 14.0, 23.0, 31.0, 39.0]  # quarters, pickup padded

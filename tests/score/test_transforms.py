@@ -241,3 +241,13 @@ def test_skyline_keeps_the_highest_note_per_onset_and_cuts_it_at_the_next():
 def test_skyline_of_an_empty_score_is_one_empty_track():
     out = skyline(Score())
     assert len(out.tracks) == 1 and len(out.tracks[0]) == 0
+
+
+def test_fermatas_follow_quantize_and_slices():
+    from tunesmith.score import Score, TimeSignature, Track, note_array
+    from tunesmith.score.transforms import quantize, slice_bars
+
+    score = Score(tracks=(Track(note_array([(60, 0, 7680)])),), time_signatures=(TimeSignature(0, 4, 4),),
+                  fermatas=(1910, 5760))
+    assert quantize(score, 4).fermatas == (1920, 5760)
+    assert slice_bars(score, 2, 4).fermatas == (1920,)  # bar 3 starts at 3840

@@ -23,8 +23,8 @@ from tunesmith.errors import TunesmithError
 from tunesmith.score.model import NOTE_DTYPE, KeySignature, Metadata, Score, Tempo, TimeSignature, Track
 
 # 2: records carry the split group; 3: ABC tunes read by abc2midi (repeats expanded, accidentals held to the
-# bar line), records of the ABC tunes read by music21 instead
-CACHE_VERSION = 3
+# bar line), records of the ABC tunes read by music21 instead; 4: fermatas
+CACHE_VERSION = 4
 
 
 def cache_root() -> Path:
@@ -46,6 +46,7 @@ def piece_record(piece_id: str, score: Score, split: str, key: str, meter: str) 
         "tempos": [[t.tick, t.qpm] for t in score.tempos],
         "time_signatures": [[t.tick, t.numerator, t.denominator] for t in score.time_signatures],
         "key_signatures": [[k.tick, k.tonic, k.mode] for k in score.key_signatures],
+        "fermatas": list(score.fermatas),
     }
 
 
@@ -109,6 +110,7 @@ class Corpus:
             key_signatures=tuple(KeySignature(a, b, c) for a, b, c in r["key_signatures"]),
             metadata=Metadata(title=r["title"], composer=r["composer"], collection=r["collection"],
                               style=r["style"], license=r["license"], source=r["id"]),
+            fermatas=tuple(r["fermatas"]),
         )
 
     def indices(self, split: str | None = None) -> list[int]:

@@ -23,6 +23,7 @@ def to_dict(score: Score) -> dict:
         "tempos": [[t.tick, t.qpm] for t in score.tempos],
         "time_signatures": [[t.tick, t.numerator, t.denominator] for t in score.time_signatures],
         "key_signatures": [[k.tick, k.tonic, k.mode] for k in score.key_signatures],
+        "fermatas": list(score.fermatas),
         "tracks": [
             {
                 "program": t.program,
@@ -59,9 +60,16 @@ def from_dict(d: dict) -> Score:
             time_signatures=tuple(TimeSignature(*map(int, x)) for x in d["time_signatures"]),
             key_signatures=tuple(KeySignature(int(a), int(b), str(c)) for a, b, c in d["key_signatures"]),
             metadata=Metadata(**{k: _typed(v, str, k) for k, v in _typed(d["metadata"], dict, "metadata").items()}),
+            fermatas=tuple(int(t) for t in _fermatas(d.get("fermatas", []))),  # absent before fermatas were kept
         ).validate()
     except (KeyError, IndexError, TypeError, ValueError, OverflowError) as e:  # Overflow: too big a number
         raise ScoreError(f"malformed score JSON ({one_line(e)})") from None
+
+
+def _fermatas(ticks) -> list:
+    if len(_typed(ticks, list, "fermatas")) > MAX_NOTES:
+        raise ScoreError(f"more than {MAX_NOTES} fermatas")
+    return ticks
 
 
 def _typed(value, kind: type, what: str):

@@ -23,6 +23,8 @@ from tunesmith.score.model import (
     check_notes,
 )
 
+FERMATA = "fermata"  # the text of the marker meta event that carries a fermata
+
 
 def key_from_sharps(sharps: int, minor: bool) -> KeySignature:
     major_tonic = (7 * sharps) % 12
@@ -158,6 +160,12 @@ def _maps(sm, tpq: int) -> dict:
         for name, events in maps.items():
             ticks = _rescale(np.array([e.tick for e in events], dtype=np.int64), tpq).tolist()
             maps[name] = [dataclasses.replace(e, tick=t) for e, t in zip(events, ticks)]
+    markers = sm.markers
+    if len(markers):  # fermatas travel as marker meta events named FERMATA (MIDI has no fermata of its own)
+        if len(markers) > MAX_NOTES:
+            raise ScoreError(f"{len(markers)} markers is more than the {MAX_NOTES} a score may hold")
+        ticks = np.array([m.time for m in markers if m.text == FERMATA], dtype=np.int64)
+        maps["fermatas"] = (ticks if tpq == TPQ else _rescale(ticks, tpq)).tolist()
     return maps
 
 
@@ -189,6 +197,8 @@ def to_symusic(score: Score):
     for x in score.key_signatures:
         minor = int(x.mode == "minor")
         sm.key_signatures.append(symusic.KeySignature(int(x.tick), sharps_from_key(x), minor))
+    for tick in score.fermatas:
+        sm.markers.append(symusic.TextMeta(int(tick), FERMATA))
     return sm
 
 

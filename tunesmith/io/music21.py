@@ -47,13 +47,13 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
     first = measures.first() if measures else None
     shift = _ticks(first.paddingLeft) if first is not None and first.paddingLeft else 0
 
-    tracks, flats = [], [part.flatten() for part in parts]
+    tracks, flats, fermatas = [], [part.flatten() for part in parts], set()
     for part, flat in zip(parts, flats):
         inst = part.getInstrument(returnDefault=False)
         program = inst.midiProgram if inst is not None and inst.midiProgram is not None else 0
         # a Score holding no Part (music21 makes one of some odd files) has no partName
         name = getattr(part, "partName", None) or (inst.partName if inst is not None and inst.partName else "") or ""
-        tracks.append(Track(_untied(flat.notes, shift), program=int(program), name=str(name)))
+        tracks.append(Track(_untied(flat.notes, shift, fermatas), program=int(program), name=str(name)))
 
     flat = flats[0]
     sigs = [
@@ -84,11 +84,13 @@ def from_music21(stream, metadata: Metadata | None = None) -> Score:
         time_signatures=tuple(_dedupe(sigs)),
         key_signatures=tuple(_dedupe(keys)),
         metadata=md,
+        fermatas=tuple(fermatas),
     ).validate()
 
 
-def _untied(notes, shift: int) -> np.ndarray:
+def _untied(notes, shift: int, fermatas: set | None = None) -> np.ndarray:
     """Note rows with each chain of tied notes of one pitch merged into one note, and grace notes dropped.
+    The start of each note under a fermata (of its whole tie chain) is added to `fermatas`.
     Not music21's stripTies: it deep-copies the stream and re-sorts it for each note it removes (three quarters
     of the time of reading a Palestrina mass section), joins a "tie" between two pitches into one note, and
     leaves some tie chains unmerged in a part of two voices."""
@@ -111,6 +113,8 @@ def _untied(notes, shift: int) -> np.ndarray:
                 row = len(rows) - 1
             if kind in ("start", "continue"):
                 open_ties[p.midi] = row
+            if fermatas is not None and any(type(e).__name__ == "Fermata" for e in n.expressions):
+                fermatas.add(rows[row][0])
     return np.array([tuple(r) for r in rows], dtype=NOTE_DTYPE)
 
 

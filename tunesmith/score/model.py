@@ -144,10 +144,15 @@ class Score:
     time_signatures: tuple[TimeSignature, ...] = (TimeSignature(0, 4, 4),)
     key_signatures: tuple[KeySignature, ...] = ()
     metadata: Metadata = Metadata()
+    # ticks at which a fermata stands over the music beginning there (every voice): where a phrase ends, in a
+    # chorale; sorted, each once
+    fermatas: tuple[int, ...] = ()
 
     def __post_init__(self):
         for name in ("tracks", "tempos", "time_signatures", "key_signatures"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.fermatas:
+            object.__setattr__(self, "fermatas", tuple(sorted({int(t) for t in self.fermatas})))
         for name in ("tempos", "time_signatures", "key_signatures"):
             object.__setattr__(self, name, tuple(sorted(getattr(self, name), key=lambda e: e.tick)))
         if not self.tempos:
@@ -212,6 +217,9 @@ class Score:
         for t in self.tracks:
             if not 0 <= t.program <= 127:
                 raise ScoreError(f"program {t.program} outside 0..127")
+        for tick in self.fermatas:
+            if not 0 <= tick <= MAX_TICK:
+                raise ScoreError(f"fermata at tick {tick}, outside 0..{MAX_TICK}")
         for event in (*self.tempos, *self.time_signatures, *self.key_signatures):
             if not 0 <= event.tick <= MAX_TICK:
                 raise ScoreError(f"{type(event).__name__} at tick {event.tick}, outside 0..{MAX_TICK}")

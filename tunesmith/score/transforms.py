@@ -46,7 +46,7 @@ def quantize(score: Score, steps_per_quarter: int = 4) -> Score:
         start, end = snap(notes["start"]), snap(notes["start"] + notes["duration"])
         notes["start"], notes["duration"] = start, np.maximum(end - start, grid)
         tracks.append(t.replace(notes=notes))
-    return score.replace(tracks=tuple(tracks))
+    return score.replace(tracks=tuple(tracks), fermatas=tuple(int(x) for x in snap(np.array(score.fermatas, np.int64))))
 
 
 def slice_bars(score: Score, first: int, stop: int) -> Score:
@@ -85,6 +85,7 @@ def slice_bars(score: Score, first: int, stop: int) -> Score:
         tempos=shift(score.tempos, at),
         time_signatures=shift(score.time_signatures, at) or (TimeSignature(0, 4, 4),),
         key_signatures=shift(score.key_signatures, at),
+        fermatas=tuple(t - lo for t in score.fermatas if lo <= t < hi),
     )
 
 
