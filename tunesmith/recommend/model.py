@@ -119,7 +119,7 @@ class Recommender:
         where = {k: i for i, k in enumerate(ids)}
         known = [(where[k], w) for k, w in signals.items() if k in where and w != 0]
         if not known:
-            return self._cold(ids, all_tags, n, exclude=set(signals))
+            return self._cold(z, ids, all_tags, n, exclude=set(signals))
         rows = np.array([i for i, _ in known])
         w = np.array([w for _, w in known], np.float32)
         score = self.weights.content * _cos(z, w @ z[rows])
@@ -159,7 +159,7 @@ class Recommender:
         top = score.max()
         return score / top if top > 0 else score
 
-    def _cold(self, ids, all_tags, n, exclude) -> list[dict]:
+    def _cold(self, z, ids, all_tags, n, exclude) -> list[dict]:
         n_cat = len(self.catalog)
         if n_cat and self.popular.max() > 0:
             order = [i for i in np.argsort(-self.popular, kind="stable")
@@ -173,19 +173,16 @@ class Recommender:
                 by_style[t.get("style")].append(i)
         queues = []
         for style, members in sorted(by_style.items(), key=lambda kv: -len(kv[1])):
-            centre = _unit(self._z_of(members).mean(0, keepdims=True))[0]
-            queues.append((style, sorted(members, key=lambda i: -float(self._z_of([i])[0] @ centre))))
+            centre = _unit(z[members].mean(0, keepdims=True))[0]
+            queues.append((style, sorted(members, key=lambda i: -float(z[i] @ centre))))
         out = []
         while len(out) < n and any(q for _, q in queues):
             for style, q in queues:
                 if q and len(out) < n:
                     i = q.pop(0)
-                    out.append({"item": ids[i], "score": 0.0, "tags": all_tags[i],
-                                "because": f"a typical {words.style_name(style)}, to begin with"})
+                    why = f"a typical {words.style_name(style)}, to begin with" if style else "from your library"
+                    out.append({"item": ids[i], "score": 0.0, "tags": all_tags[i], "because": why})
         return out
-
-    def _z_of(self, rows) -> np.ndarray:
-        return self.z[[r for r in rows if r < len(self.z)]] if rows else self.z[:0]
 
     def _because(self, i, z, ids, all_tags, known, kinds) -> str:
         t = all_tags[i]
