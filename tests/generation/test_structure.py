@@ -86,3 +86,44 @@ def test_an_open_key_is_drawn_from_the_prior_of_the_style():
     assert score.key_signatures[0].name in ("D minor", "F major", "A major")
     with pytest.raises(ConfigError, match="key prior"):
         Request(key_prior={"bach": {"H_major": 1}})
+
+
+def test_a_phrase_plan_ends_two_bar_phrases_on_the_next_to_last_beat():
+    from tunesmith.generation.structure import phrase_plan
+
+    plan = phrase_plan(bars=12, bar=16, beat=4, seed=5)
+    assert [step for step, _, _ in plan] == [24, 56, 88, 120, 152, 184]  # beat 3 of bars 2, 4, ... 12
+    assert [hold for _, hold, _ in plan] == [4] * 5 + [8] and plan[-1][2] == "I"
+    assert {kind for _, _, kind in plan} <= {"I", "V"} and plan == phrase_plan(12, 16, 4, seed=5)
+    assert [step for step, _, _ in phrase_plan(bars=4, bar=12, beat=4, seed=0)] == [16, 40]  # 3/4
+
+
+def test_a_chord_at_a_step_sets_melody_bass_and_a_third_then_holds():
+    from tunesmith.generation.structure import ChordAt, chord_of
+
+    c = ChordAt(4, 2, voices=(0, 1, 2, 3), **chord_of(9, "minor", "V7"))  # A minor: E G# B D
+    step0 = [pid(69), pid(64), pid(57), pid(45)]
+    g = grid_after(step0 * 1 + [HOLD] * 12)  # step 4, the soprano writes
+    assert {p % 12 for p in pitches(g, c(g)[0])} == {4, 8, 11, 2}
+    g = grid_after(step0 + [HOLD] * 12 + [pid(71), pid(64)])  # soprano B, alto E: the tenor needs the G#
+    assert {p % 12 for p in pitches(g, c(g)[0])} == {8}
+    g = grid_after(step0 + [HOLD] * 12 + [pid(71), pid(64), pid(56)])  # the bass: E, the root
+    assert {p % 12 for p in pitches(g, c(g)[0])} == {4}
+    g = grid_after(step0 + [HOLD] * 12 + [pid(71), pid(64), pid(56), pid(40), HOLD])  # step 5: hold
+    assert np.flatnonzero(c(g)[0]).tolist() == [HOLD]
+
+
+def test_a_composed_chorale_has_its_cadences_under_fermatas():
+    from tunesmith.generation.structure import phrase_plan
+
+    model = build_model("transformer", size="debug", vocab_size=len(TOK.vocab))
+    score, _ = compose(model, TOK, Request(key="G major", meter="4/4", bars=6, seed=2))
+    plan = phrase_plan(6, 16, 4, seed=2)
+    assert score.fermatas == tuple(step * 120 for step, _, _ in plan)
+    bass = score.tracks[-1].notes
+    for (_, _, kind), tick in zip(plan, score.fermatas):
+        root = 7 if kind == "I" else 2  # G or D
+        assert int(bass["pitch"][bass["start"] == tick][0]) % 12 == root
+        before = bass["pitch"][bass["start"] == tick - 480]  # the dominant on the beat before
+        assert int(before[0]) % 12 == 2
+    assert not compose(model, TOK, Request(key="G major", bars=6, seed=2, phrases=False))[0].fermatas

@@ -30,7 +30,7 @@ from tunesmith.generation.constraints import (
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
 from tunesmith.generation.part_writing import VoiceLeading
 from tunesmith.generation.request import Request, parse_key
-from tunesmith.generation.structure import BarlineHold, FinalChord, Opening
+from tunesmith.generation.structure import BarlineHold, ChordAt, FinalChord, Opening, chord_of, phrase_plan
 from tunesmith.representation.base import TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
 from tunesmith.theory.pitch import PITCH_CLASS_NAMES
@@ -97,8 +97,9 @@ def _draw_key(prior: dict, style: str, gen: torch.Generator) -> str:
     return names[int(torch.multinomial(weights, 1, generator=gen))]
 
 
-def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch: int = 1) -> Rules:
-    """The constraints of a request as Rules over a voice grid of `steps` steps in total."""
+def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch: int = 1, plan=()) -> Rules:
+    """The constraints of a request as Rules over a voice grid of `steps` steps in total; `plan` is a
+    `phrase_plan` (its last phrase is the ending)."""
     voices = tokenizer.config["voices"]
     spq = tokenizer.config["steps_per_quarter"]
     tonic_name, mode = cond.key.split("_")
@@ -128,10 +129,18 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
     if request.barline_penalty > 0:
         cons.append(BarlineHold(request.barline_penalty, bar))
     cons.append(Opening(bar, beat))
+    ending = beat
+    if plan:
+        voices_playing = tuple(range(playing))
+        for step, hold, kind in plan:
+            cons.append(ChordAt(step - beat, 1, voices=voices_playing, **chord_of(tonic, mode, "V7")))  # approach
+            if step + hold < steps:  # the last phrase's chord is the ending, below
+                cons.append(ChordAt(step, hold, voices=voices_playing, **chord_of(tonic, mode, kind)))
+        ending = steps - plan[-1][0]
     if request.end_on_tonic:
-        cons.append(EndOnTonic(tonic, steps, beat, voices=tuple(sorted({0, playing - 1}))))
+        cons.append(EndOnTonic(tonic, steps, ending, voices=tuple(sorted({0, playing - 1}))))
         if playing > 2:
-            cons.append(FinalChord(tonic, mode, steps, beat, voices=tuple(range(1, playing - 1))))
+            cons.append(FinalChord(tonic, mode, steps, ending, voices=tuple(range(1, playing - 1))))
     if request.voice_leading and playing > 1:
         cons.append(VoiceLeading())
     check_feasible(tokenizer, cons)
@@ -166,11 +175,22 @@ def compose(model, tokenizer, request: Request | None = None, default_programs=N
     request = (request or Request()).resolved().check_for(tokenizer)
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
-    bar, _ = meter_steps(cond.meter, tokenizer.config["steps_per_quarter"])
+    spq = tokenizer.config["steps_per_quarter"]
+    bar, beat = meter_steps(cond.meter, spq)
     steps = request.bars * bar
-    rules = rules_for(tokenizer, cond, request, steps)
+    plan = phrases_for(tokenizer, request, bar, beat)
+    rules = rules_for(tokenizer, cond, request, steps, plan=plan)
     ids = _sample(model, tokenizer, prefix, rules, request, steps * tokenizer.config["voices"] + 1)
-    return finish(tokenizer.decode(ids), request, default_programs), ids
+    score = finish(tokenizer.decode(ids), request, default_programs)
+    return score.replace(fermatas=tuple(step * (TPQ // spq) for step, _, _ in plan)), ids
+
+
+def phrases_for(tokenizer, request: Request, bar: int, beat: int) -> list:
+    """The phrase plan of a piece in parts (three voices or more: a chorale), [] for a tune or on request."""
+    playing = request.voices or tokenizer.config["voices"]
+    if not request.phrases or playing < 3 or not request.end_on_tonic:
+        return []
+    return phrase_plan(request.bars, bar, beat, request.seed)
 
 
 def continue_score(model, tokenizer, primer: Score, request: Request, default_programs=None) -> Score:
@@ -222,10 +242,10 @@ def stream_notes(model, tokenizer, request: Request | None = None) -> Iterator[S
     prefix = complete_prefix(model, tokenizer, request)
     cond = Conditioning.from_tokens([tokenizer.vocab.name(i) for i in prefix])
     spq = tokenizer.config["steps_per_quarter"]
-    bar, _ = meter_steps(cond.meter, spq)
+    bar, beat = meter_steps(cond.meter, spq)
     steps = request.bars * bar
     voices, grid = tokenizer.config["voices"], TPQ // spq
-    rules = rules_for(tokenizer, cond, request, steps)
+    rules = rules_for(tokenizer, cond, request, steps, plan=phrases_for(tokenizer, request, bar, beat))
     sounding: list[list[int] | None] = [None] * voices  # [pitch, start step, steps]
     position = 0
     eos = tokenizer.vocab["EOS"]

@@ -55,6 +55,7 @@ class Request:
     voices: int | None = None  # how many voices play (default: all the model has)
     end_on_tonic: bool = True
     voice_leading: bool = True  # no parallel fifths/octaves, crossings or wide upper spacing (part_writing)
+    phrases: bool = True  # music in parts: two-bar phrases ending in cadences under fermatas (structure)
     programs: tuple[int, ...] | None = None  # General MIDI program per track
     # {style: {key: weight}}: an open key is drawn from it (a model's "keys", the keys of its corpus: see
     # tunesmith.data.stats.key_prior); None: the model draws the key itself

@@ -109,3 +109,87 @@ class BarlineHold:
     def bias(self, g: Grid) -> np.ndarray:
         nats = self.nats if self.key(g) else 0.0
         return np.where(g.is_hold, np.float32(-nats), np.float32(0))
+
+
+@dataclass
+class ChordAt:
+    """At grid step `step` every voice begins a note of a chord and holds it `hold` steps: the melody (voice 0)
+    a pitch class of `melody`, the bass (`voices[-1]`) the `root`, the inner voices any of `pcs`, the lowest of
+    them a third if no voice above has one. A phrase's cadence is two of these: the chord the phrase ends on
+    (held under its fermata) and the dominant before it (`hold=1`: only its onset is fixed)."""
+
+    step: int
+    hold: int
+    pcs: frozenset
+    root: int
+    thirds: frozenset
+    melody: frozenset
+    voices: tuple[int, ...]
+
+    def _phase(self, g: Grid) -> str:
+        if g.voice not in self.voices or not self.step <= g.step < self.step + self.hold:
+            return "free"
+        return "chord" if g.step == self.step else "hold"
+
+    def key(self, g: Grid):
+        phase = self._phase(g)
+        if phase == "chord" and g.voice == self._inner_lowest():
+            return phase, g.voice, tuple(self._third_above(g).tolist())
+        return phase, g.voice if phase == "chord" else None
+
+    def _inner_lowest(self) -> int | None:
+        return self.voices[-2] if len(self.voices) > 2 else None
+
+    def _third_above(self, g: Grid) -> np.ndarray:
+        above, sounding = g.last_pitch[:, : g.voice], g.sounding[:, : g.voice]
+        return (sounding & np.isin(above % 12, sorted(self.thirds))).any(1)
+
+    def _pitches(self, g: Grid, pcs) -> np.ndarray:
+        pcs = tuple(sorted(pcs))
+        return g.mask(("pcs", pcs), lambda: (g.pitch_of >= 0) & np.isin(g.pitch_of % 12, pcs))
+
+    def __call__(self, g: Grid) -> np.ndarray:
+        b, phase = g.last_pitch.shape[0], self._phase(g)
+        if phase == "free":
+            return g.everything(b)
+        if phase == "hold":
+            return g.allow(b, [g.tok.hold_id])
+        if g.voice == self.voices[0]:
+            return g.rows(self._pitches(g, self.melody), b)
+        if g.voice == self.voices[-1]:
+            return g.rows(self._pitches(g, {self.root}), b)
+        chord = self._pitches(g, self.pcs)
+        if g.voice != self._inner_lowest():
+            return g.rows(chord, b)
+        return np.where(self._third_above(g)[:, None], chord, self._pitches(g, self.thirds))
+
+
+def chord_of(tonic: int, mode: str, degree: str) -> dict:
+    """The fields of `ChordAt` for the tonic ("I") or dominant ("V", "V7": in minor with the raised leading
+    tone) chord of a key: pitch classes, root, thirds and the melody's cadential degrees (I: 1, 3, 5; V: 5, 7,
+    2; V7 also 4, which falls to 3)."""
+    t = tonic % 12
+    if degree == "I":
+        third = (t + 3) % 12 if mode == "minor" else (t + 4) % 12
+        pcs = frozenset({t, third, (t + 7) % 12})
+        return {"pcs": pcs, "root": t, "thirds": frozenset({third}), "melody": pcs}
+    d = (t + 7) % 12
+    triad = frozenset({d, (d + 4) % 12, (d + 7) % 12})
+    pcs = triad | ({(d + 10) % 12} if degree == "V7" else set())
+    return {"pcs": pcs, "root": d, "thirds": frozenset({(d + 4) % 12}), "melody": pcs}
+
+
+def phrase_plan(bars: int, bar: int, beat: int, seed: int, phrase_bars: int = 2, half: float = 0.45):
+    """Where the phrases of a chorale end, and on what: [(step, held steps, "I" | "V")], the last one the final
+    tonic. As in most of Bach's chorales in 4/4 (313 of 350), a phrase spans two bars and ends on the
+    next-to-last beat of its second bar under a fermata held one beat, the last beat free for the next phrase's
+    pickup; the final phrase ends on that beat too and holds to the end. A phrase ends on the dominant (a half
+    cadence) with probability `half`, else on the tonic approached from the dominant (`seed` draws which)."""
+    rng = np.random.default_rng([seed, 1])  # its own stream: the notes' draws stay as they were
+    last_beats = 2 * beat if bar >= 3 * beat else bar  # next-to-last beat; in a two-beat bar, the whole bar
+    plan = []
+    for end in range(phrase_bars, bars, phrase_bars):
+        kind = "V" if rng.random() < half else "I"
+        plan.append((end * bar - last_beats, beat if bar >= 3 * beat else bar, kind))
+    plan.append((bars * bar - last_beats, last_beats, "I"))
+    return plan
