@@ -88,14 +88,19 @@ def test_an_open_key_is_drawn_from_the_prior_of_the_style():
         Request(key_prior={"bach": {"H_major": 1}})
 
 
-def test_a_phrase_plan_ends_two_bar_phrases_on_the_next_to_last_beat():
+def test_a_phrase_plan_is_bach_s_two_bar_phrases_with_or_without_a_pickup():
     from tunesmith.generation.structure import phrase_plan
 
-    plan = phrase_plan(bars=12, bar=16, beat=4, seed=5)
-    assert [step for step, _, _ in plan] == [24, 56, 88, 120, 152, 184]  # beat 3 of bars 2, 4, ... 12
-    assert [hold for _, hold, _ in plan] == [4] * 5 + [8] and plan[-1][2] == "I"
-    assert {kind for _, _, kind in plan} <= {"I", "V"} and plan == phrase_plan(12, 16, 4, seed=5)
-    assert [step for step, _, _ in phrase_plan(bars=4, bar=12, beat=4, seed=0)] == [16, 40]  # 3/4
+    plans = {seed: phrase_plan(bars=12, bar=16, beat=4, seed=seed) for seed in range(40)}
+    down = next(p for p in plans.values() if p.start == 0)
+    assert [e[:2] for e in down.ends] == [(24, 8), (56, 8), (88, 8), (120, 8), (152, 8), (184, 8)]  # beat 3, a half
+    up = next(p for p in plans.values() if p.start == 12)  # a pickup on beat 4: fermatas a quarter, then pickups
+    assert [e[:2] for e in up.ends] == [(40, 4), (72, 4), (104, 4), (136, 4), (184, 8)]
+    assert 20 < sum(p.start == 12 for p in plans.values()) < 38  # 71% of Bach's 4/4 chorales have one
+    kinds = [k for p in plans.values() for _, _, k in p.ends[:-1]]
+    assert set(kinds) == {"I", "V", "rel"} and all(p.ends[-1][2] == "I" for p in plans.values())
+    assert 0 < sum(p.free_final for p in plans.values()) < 15
+    assert phrase_plan(12, 16, 4, seed=5) == phrase_plan(12, 16, 4, seed=5)
 
 
 def test_a_chord_at_a_step_sets_melody_bass_and_a_third_then_holds():
@@ -113,17 +118,32 @@ def test_a_chord_at_a_step_sets_melody_bass_and_a_third_then_holds():
     assert np.flatnonzero(c(g)[0]).tolist() == [HOLD]
 
 
-def test_a_composed_chorale_has_its_cadences_under_fermatas():
+def test_a_composed_chorale_enters_together_and_has_its_cadences_under_fermatas():
     from tunesmith.generation.structure import phrase_plan
 
     model = build_model("transformer", size="debug", vocab_size=len(TOK.vocab))
-    score, _ = compose(model, TOK, Request(key="G major", meter="4/4", bars=6, seed=2))
-    plan = phrase_plan(6, 16, 4, seed=2)
-    assert score.fermatas == tuple(step * 120 for step, _, _ in plan)
-    bass = score.tracks[-1].notes
-    for (_, _, kind), tick in zip(plan, score.fermatas):
-        root = 7 if kind == "I" else 2  # G or D
-        assert int(bass["pitch"][bass["start"] == tick][0]) % 12 == root
-        before = bass["pitch"][bass["start"] == tick - 480]  # the dominant on the beat before
-        assert int(before[0]) % 12 == 2
+    for seed in range(4):
+        score, _ = compose(model, TOK, Request(key="G major", meter="4/4", bars=6, seed=seed))
+        plan = phrase_plan(6, 16, 4, seed=seed)
+        assert score.fermatas == tuple(step * 120 for step, _, _ in plan.ends)
+        assert {int(t.notes["start"][0]) for t in score.tracks} == {plan.start * 120}  # together, on I
+        assert {int(t.notes["pitch"][0]) % 12 for t in score.tracks} <= {7, 11, 2}
+        bass = score.tracks[-1].notes
+        for i, ((_, _, kind), tick) in enumerate(zip(plan.ends, score.fermatas)):
+            root = {"I": 7, "V": 2, "rel": 4}[kind]  # G, D or E (minor)
+            assert int(bass["pitch"][bass["start"] == tick][0]) % 12 == root
+            if kind != "rel" and not (i == len(plan.ends) - 1 and plan.free_final):
+                before = bass["pitch"][bass["start"] == tick - 480]  # the dominant on the beat before
+                assert int(before[0]) % 12 == 2
     assert not compose(model, TOK, Request(key="G major", bars=6, seed=2, phrases=False))[0].fermatas
+
+
+def test_contradicting_rules_are_a_clear_error_not_a_garbage_token():
+    import pytest
+
+    from tunesmith.errors import ConfigError
+    from tunesmith.generation.structure import ChordAt, Silent, chord_of
+
+    rules = Rules(TOK, 1, [Silent(8), ChordAt(0, 1, voices=(0, 1, 2, 3), **chord_of(0, "major", "I"))])
+    with pytest.raises(ConfigError, match="nothing to write at step 0, voice 0"):
+        rules.allowed()

@@ -30,14 +30,22 @@ from tunesmith.generation.constraints import (
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
 from tunesmith.generation.part_writing import VoiceLeading
 from tunesmith.generation.request import Request, parse_key
-from tunesmith.generation.structure import BarlineHold, ChordAt, FinalChord, Opening, chord_of, phrase_plan
+from tunesmith.generation.structure import (
+    BarlineHold,
+    ChordAt,
+    FinalChord,
+    Opening,
+    Silent,
+    chord_of,
+    phrase_plan,
+)
 from tunesmith.representation.base import TEMPO_BINS, Conditioning, tempo_bin
 from tunesmith.score.model import TPQ, Score, Tempo, Track
 from tunesmith.theory.pitch import PITCH_CLASS_NAMES
 
 # comfortable ranges: SATB for four voices (a little wider than the textbook ones), a melody for one
 DEFAULT_RANGES = {
-    4: ((59, 81), (52, 74), (47, 69), (36, 62)),
+    4: ((62, 79), (57, 72), (51, 67), (38, 61)),  # Bach's chorales, 0.5th to 99.5th percentile per voice (train)
     1: ((55, 93),),
 }
 FAMILIES = ("Style", "Key", "Meter", "Tempo")
@@ -97,7 +105,7 @@ def _draw_key(prior: dict, style: str, gen: torch.Generator) -> str:
     return names[int(torch.multinomial(weights, 1, generator=gen))]
 
 
-def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch: int = 1, plan=()) -> Rules:
+def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch: int = 1, plan=None) -> Rules:
     """The constraints of a request as Rules over a voice grid of `steps` steps in total; `plan` is a
     `phrase_plan` (its last phrase is the ending)."""
     voices = tokenizer.config["voices"]
@@ -125,21 +133,27 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         cons.append(Voices(playing))
     bar, beat = meter_steps(cond.meter, spq)
     if request.max_rest is not None:
-        cons.append(MaxRest(round(request.max_rest * bar), voices=tuple(range(playing))))
+        # in a chorale (a plan) the voices sing throughout, as Bach's do: a rest of a beat at most
+        longest = min(round(request.max_rest * bar), beat) if plan else round(request.max_rest * bar)
+        cons.append(MaxRest(longest, voices=tuple(range(playing)), start=plan.start if plan else 0))
     if request.barline_penalty > 0:
         cons.append(BarlineHold(request.barline_penalty, bar))
     cons.append(Opening(bar, beat))
     ending = beat
     if plan:
-        voices_playing = tuple(range(playing))
-        for step, hold, kind in plan:
-            cons.append(ChordAt(step - beat, 1, voices=voices_playing, **chord_of(tonic, mode, "V7")))  # approach
-            if step + hold < steps:  # the last phrase's chord is the ending, below
-                cons.append(ChordAt(step, hold, voices=voices_playing, **chord_of(tonic, mode, kind)))
-        ending = steps - plan[-1][0]
+        everyone = tuple(range(playing))
+        entry = chord_of(tonic, mode, "I")
+        cons += [Silent(plan.start), ChordAt(plan.start, 1, voices=everyone, **entry)]  # all enter on I
+        for step, hold, kind in plan.ends:
+            last = step + hold >= steps  # the last phrase's chord is the ending, below
+            if kind != "rel" and not (last and plan.free_final):  # V7 before I or V; a related key freely
+                cons.append(ChordAt(step - beat, 1, voices=everyone, **chord_of(tonic, mode, "V7")))
+            if not last:
+                cons.append(ChordAt(step, hold, voices=everyone, **chord_of(tonic, mode, kind)))
+        ending = steps - plan.ends[-1][0]
     if request.end_on_tonic:
         cons.append(EndOnTonic(tonic, steps, ending, voices=tuple(sorted({0, playing - 1}))))
-        if playing > 2:
+        if playing > 2 and not (plan and plan.free_final):
             cons.append(FinalChord(tonic, mode, steps, ending, voices=tuple(range(1, playing - 1))))
     if request.voice_leading and playing > 1:
         cons.append(VoiceLeading())
@@ -182,14 +196,15 @@ def compose(model, tokenizer, request: Request | None = None, default_programs=N
     rules = rules_for(tokenizer, cond, request, steps, plan=plan)
     ids = _sample(model, tokenizer, prefix, rules, request, steps * tokenizer.config["voices"] + 1)
     score = finish(tokenizer.decode(ids), request, default_programs)
-    return score.replace(fermatas=tuple(step * (TPQ // spq) for step, _, _ in plan)), ids
+    fermatas = tuple(step * (TPQ // spq) for step, _, _ in plan.ends) if plan else ()
+    return score.replace(fermatas=fermatas), ids
 
 
-def phrases_for(tokenizer, request: Request, bar: int, beat: int) -> list:
-    """The phrase plan of a piece in parts (three voices or more: a chorale), [] for a tune or on request."""
+def phrases_for(tokenizer, request: Request, bar: int, beat: int):
+    """The phrase plan of a piece in parts (three voices or more: a chorale), None for a tune or on request."""
     playing = request.voices or tokenizer.config["voices"]
-    if not request.phrases or playing < 3 or not request.end_on_tonic:
-        return []
+    if not request.phrases or playing < 3 or not request.end_on_tonic or request.bars < 2:
+        return None  # a single bar has no room for a phrase
     return phrase_plan(request.bars, bar, beat, request.seed)
 
 

@@ -216,21 +216,23 @@ class Voices:
 
 @dataclass
 class MaxRest:
-    """A voice among `voices` rests at most `steps` grid steps in a row, then must sing: none falls silent."""
+    """A voice among `voices` rests at most `steps` grid steps in a row, then must sing: none falls silent.
+    Before step `start` (a planned entry) it may rest as long as it likes."""
 
     steps: int
     voices: tuple[int, ...]
+    start: int = 0
 
     def __post_init__(self):
         if self.steps < 0:
             raise ConfigError(f"the longest rest must be 0 steps or more, got {self.steps}")
 
     def key(self, g: Grid):
-        return g.voice in self.voices and tuple((g.resting[:, g.voice] >= self.steps).tolist())
+        return g.voice in self.voices and g.step >= self.start and tuple((g.resting[:, g.voice] >= self.steps).tolist())
 
     def __call__(self, g: Grid) -> np.ndarray:
         b = g.last_pitch.shape[0]
-        if g.voice not in self.voices:
+        if g.voice not in self.voices or g.step < self.start:
             return g.everything(b)
         sing = g.mask(("no rest",), lambda: ~g.allow(1, [g.tok.rest_id])[0])
         return np.where((g.resting[:, g.voice] >= self.steps)[:, None], sing, True)
@@ -374,6 +376,9 @@ class Rules:
             # relax where the soft rule would take away every pitch the hard rules allow
             keep = (both & g.is_pitch).any(-1, keepdims=True) | silent
             m = np.where(keep, both, m)
+        if not m.any(-1).all():  # hard rules that contradict each other here: say so, never draw garbage
+            raise ConfigError(f"the constraints leave nothing to write at step {g.step}, voice {g.voice}: "
+                              "ask for fewer or looser ones")
         return m
 
     def constrain(self, logits: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ bar line (`BarlineHold`). The beginning and end of the melody and bass on the to
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,6 +36,20 @@ class Opening:
             return g.everything(b)
         silent = (g.last_pitch[:, self.voice] < 0)[:, None]  # (B, 1) never sounded yet
         return np.where(silent, g.is_pitch, True)
+
+
+@dataclass
+class Silent:
+    """Every voice rests before step `until` (a planned pickup)."""
+
+    until: int
+
+    def key(self, g: Grid):
+        return g.step < self.until
+
+    def __call__(self, g: Grid) -> np.ndarray:
+        b = g.last_pitch.shape[0]
+        return g.allow(b, [g.tok.rest_id]) if g.step < self.until else g.everything(b)
 
 
 @dataclass
@@ -165,31 +180,55 @@ class ChordAt:
 
 
 def chord_of(tonic: int, mode: str, degree: str) -> dict:
-    """The fields of `ChordAt` for the tonic ("I") or dominant ("V", "V7": in minor with the raised leading
-    tone) chord of a key: pitch classes, root, thirds and the melody's cadential degrees (I: 1, 3, 5; V: 5, 7,
-    2; V7 also 4, which falls to 3)."""
+    """The fields of `ChordAt` for a chord of a key: "I" (tonic), "V" or "V7" (dominant; in minor with the raised
+    leading tone), or "rel" (the relative key's tonic: vi in major, III in minor): pitch classes, root, thirds,
+    and the melody's degrees at a cadence (I: 1, 3, 5; V: 5, 7, 2; V7 also 4, which falls to 3)."""
     t = tonic % 12
-    if degree == "I":
-        third = (t + 3) % 12 if mode == "minor" else (t + 4) % 12
-        pcs = frozenset({t, third, (t + 7) % 12})
-        return {"pcs": pcs, "root": t, "thirds": frozenset({third}), "melody": pcs}
+    if degree in ("I", "rel"):
+        minor = mode == "minor"
+        root = t if degree == "I" else (t + 3) % 12 if minor else (t + 9) % 12
+        third = (root + 3) % 12 if minor == (degree == "I") else (root + 4) % 12
+        pcs = frozenset({root, third, (root + 7) % 12})
+        return {"pcs": pcs, "root": root, "thirds": frozenset({third}), "melody": pcs}
     d = (t + 7) % 12
     triad = frozenset({d, (d + 4) % 12, (d + 7) % 12})
     pcs = triad | ({(d + 10) % 12} if degree == "V7" else set())
     return {"pcs": pcs, "root": d, "thirds": frozenset({(d + 4) % 12}), "melody": pcs}
 
 
-def phrase_plan(bars: int, bar: int, beat: int, seed: int, phrase_bars: int = 2, half: float = 0.45):
-    """Where the phrases of a chorale end, and on what: [(step, held steps, "I" | "V")], the last one the final
-    tonic. As in most of Bach's chorales in 4/4 (313 of 350), a phrase spans two bars and ends on the
-    next-to-last beat of its second bar under a fermata held one beat, the last beat free for the next phrase's
-    pickup; the final phrase ends on that beat too and holds to the end. A phrase ends on the dominant (a half
-    cadence) with probability `half`, else on the tonic approached from the dominant (`seed` draws which)."""
+class Plan(NamedTuple):
+    """The form of a chorale, in grid steps: every voice enters together at `start` on the tonic chord (0, or
+    a pickup of one beat), and each phrase ends at `ends[i] = (step, held steps, chord)`, on the chord "I",
+    "V" or "rel" (see `chord_of`) approached from V7, the last one the final tonic (approached from V7, on a
+    complete tonic triad, unless `free_final`: then only the melody and the bass end on the tonic)."""
+
+    start: int
+    ends: list[tuple[int, int, str]]
+    free_final: bool = False
+
+
+# the chords Bach's phrases end on, roughly (bench/musicianship.py: 64% of his fermatas end on I from V or IV, or
+# on V, in the notated key; the others mostly cadence in a related key): tonic, half cadence, relative key
+ENDINGS = {"I": 0.3, "V": 0.25, "rel": 0.45}
+FREE_FINAL = 0.15  # Bach: 81% of the chorales end V-I or IV-I, 86% on a tonic triad
+
+
+def phrase_plan(bars: int, bar: int, beat: int, seed: int, pickup: float = 0.71) -> Plan:
+    """Where a chorale's phrases begin and end, as in most of Bach's chorales in 4/4 (313 of 350): a pickup of
+    one beat (223 of the 313; probability `pickup`), two-bar phrases, each ending under a fermata on the third
+    beat of its second bar, held one beat when the next phrase begins with a pickup, two when it begins on
+    the downbeat; the last phrase ends on the third beat of the last bar, held to the end, and spans at
+    least as many beats as the others less one. Each phrase ends on a chord drawn from `ENDINGS`; `seed` draws
+    every choice."""
     rng = np.random.default_rng([seed, 1])  # its own stream: the notes' draws stay as they were
-    last_beats = 2 * beat if bar >= 3 * beat else bar  # next-to-last beat; in a two-beat bar, the whole bar
-    plan = []
-    for end in range(phrase_bars, bars, phrase_bars):
-        kind = "V" if rng.random() < half else "I"
-        plan.append((end * bar - last_beats, beat if bar >= 3 * beat else bar, kind))
-    plan.append((bars * bar - last_beats, last_beats, "I"))
-    return plan
+    if bar < 3 * beat:  # a two-beat bar: phrases end on a downbeat, held a bar; no pickup
+        start, ending, hold = 0, bar, bar
+    else:
+        start = bar - beat if rng.random() < pickup and bars >= 2 else 0
+        ending, hold = 2 * beat, beat if start else 2 * beat
+    phrase, final = 2 * bar, bars * bar - ending
+    first = start + phrase - beat if start else phrase - ending  # a pickup: the phrase ends a beat early
+    names, weights = list(ENDINGS), np.array(list(ENDINGS.values()))
+    ends = [(step, hold, str(rng.choice(names, p=weights / weights.sum())))
+            for step in range(first, final - phrase + beat + 1, phrase)]
+    return Plan(start, [*ends, (final, ending, "I")], bool(rng.random() < FREE_FINAL))
