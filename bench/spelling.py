@@ -19,11 +19,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tunesmith.theory.spelling import diatonic_tpcs, key_fifths, nearest, spell, tpc_name  # noqa: E402
+from tunesmith.theory.spelling import diatonic_tpcs, nearest, spell, tpc_name  # noqa: E402
 
 STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
@@ -122,7 +120,6 @@ def main(argv=None) -> None:
     print("\ncommonest disagreements (key, written, spelled: count):")
     for (key, want, got), count in confusions.most_common(15):
         print(f"  {key}: {want} written, {got} spelled: {count}")
-    _ = np, key_fifths  # kept importable for interactive use
 
 
 if __name__ == "__main__":

@@ -312,34 +312,39 @@ def _checked(score: Score, path: Path) -> Score:
 
 
 def to_music21(score: Score):
-    """A music21 Score for notation: one part per track, quantized to 1/12 of a quarter for notation."""
-    from music21 import converter, metadata
+    """A music21 Score written as a musician writes it (`tunesmith.io.notation`): parts of measures with voices,
+    key signatures, clefs, spelled pitches, values and ties by the meter, pickup, fermatas, tempo and title."""
+    from tunesmith.io.notation import to_notation
 
-    from tunesmith.io.midi import to_symusic
+    return to_notation(score)
 
-    # symusic writes a correct MIDI file; music21 reads it into a part per track with measures and ties.
-    # Going through MIDI bytes keeps one conversion path instead of hand-building music21 objects.
-    # Track names are left out of the MIDI bytes: music21 would take a name such as "Bass" for an
-    # instrument (a voice, program 53) over the track's program. They are set on the parts instead.
-    anonymous = score.replace(tracks=tuple(t.replace(name="") for t in score.tracks))
-    data = to_symusic(anonymous).dumps_midi()
-    s = converter.parseData(data, format="midi", quantizePost=True)
-    sounding = [t for t in score.tracks if len(t)]
-    if len(s.parts) == len(sounding):  # music21 makes a part of every track with notes, in order
-        for part, t in zip(s.parts, sounding, strict=True):
-            if t.name:
-                part.partName = t.name
-    if score.metadata.title or score.metadata.composer:
-        s.metadata = s.metadata or metadata.Metadata()
-        s.metadata.title = score.metadata.title or None
-        s.metadata.composer = score.metadata.composer or None
-    return s
+
+def musicxml_bytes(score: Score) -> bytes:
+    """The score as a MusicXML document (see `to_music21`); music21 writes the stream as built, without
+    re-notating it."""
+    from music21 import defaults
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    stream = to_music21(score)
+    exporter = GeneralObjectExporter(stream)
+    exporter.makeNotation = False
+    data = exporter.parse()
+    # music21 fills a missing title and composer with its own name ("Music21 Fragment", "Music21"), which an
+    # engraver prints as if they were the piece's
+    if not stream.metadata.title:
+        data = data.replace(f"<movement-title>{defaults.title}</movement-title>".encode(), b"")
+    if not stream.metadata.composer:
+        data = data.replace(f'<creator type="composer">{defaults.author}</creator>'.encode(), b"")
+    return data
 
 
 def write_musicxml(score: Score, path) -> None:
     """Write MusicXML for notation, atomically."""
     path = Path(path)
-    stream = to_music21(score.validate())
+    data = musicxml_bytes(score.validate())
     tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    stream.write("musicxml", fp=str(tmp))
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""Notation: a score engraved as SVG by verovio, from MusicXML made through `tunesmith.io.music21`.
+"""Notation: a score engraved as SVG by verovio, from the MusicXML of `tunesmith.io.music21.musicxml_bytes`
+(built from the score model by `tunesmith.io.notation`: keys, spelling, clefs, values, pickup, fermatas).
 
 Timing off the sixteenth/triplet grid is snapped to sixteenths first (`readable`), so played or
 generated music comes out readable. Pages: verovio lays the score out on pages of A4 width whose height
@@ -15,8 +16,8 @@ import re
 from pathlib import Path
 
 from tunesmith.errors import DependencyError, ScoreError, TunesmithError
-from tunesmith.score.model import TPQ, Score
-from tunesmith.score.transforms import quantize
+from tunesmith.io.notation import readable  # noqa: F401  (re-exported: tests and callers use it from here)
+from tunesmith.score.model import Score
 
 log = logging.getLogger(__name__)
 
@@ -33,39 +34,17 @@ VEROVIO_OPTIONS = {
 }
 
 
-def readable(score: Score) -> Score:
-    """The score snapped to sixteenths for notation, unless every note already starts and ends on a
-    1/12-quarter grid (sixteenths and triplets: written music), which is left as it is.
-
-    Played or generated music with timing off the grid would otherwise be spelled with 32nd rests and
-    odd tuplets: music21 quantizes onsets and durations apart and can make a 1/24 tuplet of a jitter.
-    """
-    grid = TPQ // 12
-    on_grid = all(
-        not ((t.notes["start"] % grid).any() or (t.notes["duration"] % grid).any()) for t in score.tracks
-    )
-    return score if on_grid else quantize(score, 4)
-
-
 def musicxml_text(score: Score) -> str:
     """The score as a MusicXML document for engraving (made readable first, see `readable`)."""
-    from music21 import metadata
-    from music21.musicxml.m21ToXml import GeneralObjectExporter
+    from tunesmith.io.music21 import musicxml_bytes
 
-    from tunesmith.io.music21 import to_music21
-
-    stream = to_music21(readable(score))
-    if stream.metadata is None or not stream.metadata.title:
-        # without a title music21 writes "Music21 Fragment", which verovio would print as one
-        stream.metadata = stream.metadata or metadata.Metadata()
-        stream.metadata.title = score.metadata.title
-    return GeneralObjectExporter(stream).parse().decode("utf-8")
+    return musicxml_bytes(score).decode("utf-8")
 
 
 def write_notation_xml(score: Score, path) -> Path:
     """Write the MusicXML that `write_svg` engraves (readable, titled), atomically; returns the path.
 
-    Unlike `tunesmith.io.write_musicxml`, off-grid timing is snapped to sixteenths first (see `readable`).
+    The same document as `tunesmith.io.write_musicxml` writes (both snap off-grid timing, see `readable`).
     """
     path = Path(path)
     _write_text(path, musicxml_text(score.validate()))
@@ -93,6 +72,8 @@ def engrave(musicxml: str, path) -> Path:
     tk.setOptions({**VEROVIO_OPTIONS, "header": "auto" if titled else "none"})  # no blank title band
     if not tk.loadData(musicxml):
         raise TunesmithError("verovio could not read the MusicXML written for this score")
+    if titled and "<creator type=\"composer\">" in musicxml:
+        _with_composer(tk)
     pages = tk.getPageCount()
     if pages < 1:
         raise TunesmithError("verovio laid out no page for this score")
@@ -106,6 +87,18 @@ def engrave(musicxml: str, path) -> Path:
         page_path(path, stale).unlink()
         stale += 1
     return path
+
+
+def _with_composer(tk) -> None:
+    """Have verovio print the composer under the title. Its MusicXML reader keeps the composer (<creator
+    type="composer">) in the MEI header as a name with the role "composer", which its page header leaves out;
+    the MEI element it prints is <composer>. Writing the composer as a page credit instead would do, but
+    verovio prints credits all in one size, the title as small as the composer."""
+    mei = tk.getMEI()
+    patched = re.sub(r'<respStmt[^>]*>\s*<persName[^>]*role="composer"[^>]*>([^<]*)</persName>\s*</respStmt>',
+                     r"<composer>\1</composer>", mei, count=1)
+    if patched != mei:
+        tk.loadData(patched)
 
 
 def page_path(path: Path, page: int) -> Path:
