@@ -32,7 +32,7 @@ FAMILIES = ("lstm", "transformer")
 PROGRAMS = {"chorales": [52, 52, 52, 52], "folk": [40]}
 # the settings of `tunesmith compose` tuned for each model: the sweeps of bench/compose_quality.py in
 # bench/RESULTS.md (the most composed pieces inside the range of the real validation pieces)
-TUNED = {"chorales": {"key_penalty": 0.5, "hold_penalty": 0.25, "top_p": 1.0, "barline_penalty": 1.0},
+TUNED = {"chorales": {"key_penalty": 0.5, "hold_penalty": 0.25, "top_p": 1.0, "barline_penalty": 0.5},
          "folk": {"key_penalty": 2.0, "hold_penalty": 0.25, "top_p": 0.95, "barline_penalty": 2.0}}
 
 

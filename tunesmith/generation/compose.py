@@ -36,6 +36,7 @@ from tunesmith.generation.structure import (
     FinalChord,
     Opening,
     Silent,
+    Together,
     chord_of,
     phrase_plan,
 )
@@ -143,9 +144,13 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
     if plan:
         everyone = tuple(range(playing))
         entry = chord_of(tonic, mode, "I")
+        if plan.tonic_first:
+            entry["melody"] = frozenset({tonic % 12})
         cons += [Silent(plan.start), ChordAt(plan.start, 1, voices=everyone, **entry)]  # all enter on I
         for step, hold, kind in plan.ends:
             last = step + hold >= steps  # the last phrase's chord is the ending, below
+            if not last:
+                cons.append(Together(step + hold, everyone))  # the next phrase: no breath of silence
             if kind != "rel" and not (last and plan.free_final):  # V7 before I or V; a related key freely
                 cons.append(ChordAt(step - beat, 1, voices=everyone, **chord_of(tonic, mode, "V7")))
             if not last:

@@ -21,9 +21,11 @@ _NONE = 1 << 30  # no voice above sounds
 @dataclass
 class VoiceLeading:
     """No parallel fifths or octaves (unisons included) between the voice being written and any voice above it,
-    no crossing above a sounding voice over it, and adjacent upper voices within an octave (`spacing`: the
-    pairs soprano-alto and alto-tenor; not tenor-bass). Voice 0 is the top voice; a voice grid writes them
-    top down.
+    no crossing above a sounding voice over it, and, if asked (`spacing`), adjacent upper voices within an
+    octave (soprano-alto, alto-tenor; not tenor-bass). Voice 0 is the top voice; a voice grid writes them top
+    down. Spacing is off by default: Bach spaces his upper voices wider than an octave 1.6 times a chorale
+    (valid split), the chorale model left alone 2.1 times, and with the rule 0.2, which set the composed
+    chorales apart from his (the metrics classifier: 0.74 with the rule, 0.65 without, 40 pieces).
 
     Parallels compare each voice's pitch at this step with the one at the step before, as the metrics compare
     consecutive sonorities: a new note (`Pitch`) can make one, holding or resting cannot. Only new notes are
@@ -33,7 +35,7 @@ class VoiceLeading:
 
     parallels: bool = True
     crossing: bool = True
-    spacing: bool = True
+    spacing: bool = False
     soft: bool = field(default=True, init=False)
 
     def key(self, g: Grid):

@@ -53,6 +53,21 @@ class Silent:
 
 
 @dataclass
+class Together:
+    """Every voice in `voices` begins a note at step `step`: a phrase begins with a chord, not a rest."""
+
+    step: int
+    voices: tuple[int, ...]
+
+    def key(self, g: Grid):
+        return g.step == self.step and g.voice in self.voices
+
+    def __call__(self, g: Grid) -> np.ndarray:
+        b = g.last_pitch.shape[0]
+        return g.rows(g.is_pitch, b) if self.key(g) else g.everything(b)
+
+
+@dataclass
 class FinalChord:
     """The last chord is a complete tonic triad: on the last beat each of the inner `voices` begins a note of
     the triad (root, third or fifth; in minor the major third too, Bach's Picardy third) and holds it to the
@@ -205,12 +220,14 @@ class Plan(NamedTuple):
     start: int
     ends: list[tuple[int, int, str]]
     free_final: bool = False
+    tonic_first: bool = False  # the melody's first note is the tonic (else the third or fifth of I)
 
 
 # the chords Bach's phrases end on, roughly (bench/musicianship.py: 64% of his fermatas end on I from V or IV, or
 # on V, in the notated key; the others mostly cadence in a related key): tonic, half cadence, relative key
 ENDINGS = {"I": 0.3, "V": 0.25, "rel": 0.45}
 FREE_FINAL = 0.15  # Bach: 81% of the chorales end V-I or IV-I, 86% on a tonic triad
+TONIC_FIRST = 0.73  # Bach's melodies begin on the tonic in 73% of the chorales (starts_on_tonic, valid split)
 
 
 def phrase_plan(bars: int, bar: int, beat: int, seed: int, pickup: float = 0.71) -> Plan:
@@ -231,4 +248,5 @@ def phrase_plan(bars: int, bar: int, beat: int, seed: int, pickup: float = 0.71)
     names, weights = list(ENDINGS), np.array(list(ENDINGS.values()))
     ends = [(step, hold, str(rng.choice(names, p=weights / weights.sum())))
             for step in range(first, final - phrase + beat + 1, phrase)]
-    return Plan(start, [*ends, (final, ending, "I")], bool(rng.random() < FREE_FINAL))
+    return Plan(start, [*ends, (final, ending, "I")], bool(rng.random() < FREE_FINAL),
+                bool(rng.random() < TONIC_FIRST))
