@@ -63,9 +63,10 @@ class Catalog:
         return cls(ids, content, emb, item_tags)
 
     @classmethod
-    def of_corpora(cls, names, root=None, embed: bool = True) -> Catalog:
+    def of_corpora(cls, names, root=None, embed: bool = True, build: bool = True) -> Catalog | None:
         """The catalog of prepared corpora (names or groups, e.g. ("chorales", "folk")), from its saved copy
-        when it is newer than every corpus, else built and saved; empty, with a note, when none is prepared."""
+        when it is newer than every corpus, else built and saved (or None with build=False); empty, with a
+        note, when none is prepared."""
         from tunesmith.data.cache import Corpus, cache_root, corpus_dir
         from tunesmith.data.corpora import resolve
         from tunesmith.errors import TunesmithError
@@ -86,6 +87,8 @@ class Catalog:
             catalog = cls.load(stem)
             if catalog is not None:
                 return catalog
+        if not build:
+            return None
         t0 = time.perf_counter()
         catalog = cls.build(((r["id"], c.score(i), r) for c in corpora for i, r in enumerate(c.records)), embed)
         log.info("catalog of %d pieces built in %.1f s", len(catalog), time.perf_counter() - t0)

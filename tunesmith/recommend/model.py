@@ -10,7 +10,8 @@ Signals, per user and item, summed into one preference weight: a rating of s sta
             (Sarwar et al., WWW 2001); only once several users have signals
   popular   log of how many users like i, scaled to [0, 1]
 
-mixed with the weights of `Weights` (chosen on a separate seed of simulated listeners; bench/recommend.py).
+mixed with the weights of `Weights`, chosen by nDCG@10 over a grid of 135 on one population of simulated
+listeners and measured on another (bench/recommend.py, bench/RESULTS.md).
 Items the user has already rated, played or kept are not offered again. With no signal at all (cold
 start): the most popular items, or, before anyone has liked anything, the most typical piece of each style
 in turn.
@@ -31,10 +32,10 @@ TAG_WEIGHTS = {"kind": 1.0, "style": 1.0, "key": 0.5, "collection": 0.5}
 
 @dataclass(frozen=True)
 class Weights:
-    content: float = 1.0
+    content: float = 0.5
     tags: float = 1.0
-    collab: float = 1.0
-    popular: float = 0.2
+    collab: float = 0.5
+    popular: float = 2.0
 
 
 def preference(kind: str, value: float) -> float:
@@ -69,6 +70,11 @@ class Recommender:
             e, _, _ = standardize(catalog.embedding)
             parts.append(e / np.sqrt(e.shape[1]))
         self.z = _unit(np.concatenate(parts, 1)) if len(catalog) else np.zeros((0, DIM), np.float32)
+        self._codes = {}  # field -> (code of each catalog item's tag, -1 for none; {tag value: code})
+        for field in TAG_WEIGHTS:
+            vocab: dict = {}
+            codes = [vocab.setdefault(t[field], len(vocab)) if t.get(field) else -1 for t in catalog.tags]
+            self._codes[field] = (np.array(codes, np.int64), vocab)
 
     def update(self, interactions) -> None:
         """Learn every user's signals anew from [(user, item, kind, value)]: preferences, co-likers, popularity."""
@@ -116,14 +122,15 @@ class Recommender:
         all_tags = list(self.catalog.tags) + otags
         if not len(ids):
             return []
-        where = {k: i for i, k in enumerate(ids)}
+        mine = {k: len(self.catalog) + j for j, k in enumerate(oids)}
+        where = {k: i for k in signals if (i := self.catalog.index(k) if k not in mine else mine[k]) is not None}
         known = [(where[k], w) for k, w in signals.items() if k in where and w != 0]
         if not known:
             return self._cold(z, ids, all_tags, n, exclude=set(signals))
         rows = np.array([i for i, _ in known])
         w = np.array([w for _, w in known], np.float32)
         score = self.weights.content * _cos(z, w @ z[rows])
-        score += self.weights.tags * self._tag_score(all_tags, rows, w)
+        score += self.weights.tags * self._tag_score(otags, rows, w)
         if self.weights.collab and self.fans:
             score[: len(self.catalog)] += self.weights.collab * self._collab_score(user, known)
         score[: len(self.catalog)] += self.weights.popular * self.popular
@@ -132,17 +139,20 @@ class Recommender:
         return [{"item": ids[i], "score": round(float(score[i]), 4), "tags": all_tags[i],
                  "because": self._because(i, z, ids, all_tags, known, kinds)} for i in top if np.isfinite(score[i])]
 
-    def _tag_score(self, all_tags, rows, w) -> np.ndarray:
+    def _tag_score(self, own_tags, rows, w) -> np.ndarray:
+        """Per item, the share of the user's weight on its tags (each tag value an integer code: vectorized)."""
         total = np.abs(w).sum()
-        score = np.zeros(len(all_tags), np.float32)
+        score = np.zeros(len(self.catalog) + len(own_tags), np.float32)
         for field, fw in TAG_WEIGHTS.items():
-            mass = defaultdict(float)
-            for r, wr in zip(rows, w):
-                value = all_tags[r].get(field)
-                if value:
-                    mass[value] += wr / total
-            if mass:
-                score += fw * np.array([mass.get(t.get(field), 0.0) for t in all_tags], np.float32)
+            codes, vocab = self._codes[field]
+            if own_tags:
+                vocab = dict(vocab)
+                extra = [vocab.setdefault(t[field], len(vocab)) if t.get(field) else -1 for t in own_tags]
+                codes = np.concatenate([codes, np.array(extra, np.int64)])
+            mass = np.zeros(len(vocab) + 1, np.float32)  # the last slot, code -1: no such tag, no mass
+            picked = codes[rows]
+            np.add.at(mass, picked[picked >= 0], w[picked >= 0] / total)
+            score += fw * mass[codes]
         return score
 
     def _collab_score(self, user, known) -> np.ndarray:

@@ -17,10 +17,16 @@ REFRESH = 10.0  # seconds a recommender's view of other users' signals may be ol
 
 class Studio:
     def __init__(self, settings: Settings):
+        from threadpoolctl import threadpool_limits
+
         from tunesmith.io import limits
         from tunesmith.library import Database
         from tunesmith.web.store import Store
 
+        # one BLAS thread: a server answers many requests at once, and a recommendation's matrix-vector product
+        # over 10,000 pieces takes under a millisecond on one thread but 15 ms when two threads contend for a
+        # busy machine's cores (bench/recommend.py); heavy work runs in the job worker processes
+        threadpool_limits(1, user_api="blas")
         self.settings = settings
         settings.files.mkdir(parents=True, exist_ok=True)
         self.db = Database(settings.db_url, upgrade=settings.upgrade)
@@ -51,10 +57,20 @@ class Studio:
         self.db.close()
 
     def _build_catalog(self) -> None:
+        import multiprocessing
+
         from tunesmith.recommend.catalog import Catalog
 
+        corpora, embed = self.settings.corpora, self.settings.embed
         try:
-            catalog = Catalog.of_corpora(self.settings.corpora, embed=self.settings.embed)
+            catalog = Catalog.of_corpora(corpora, embed=embed, build=False)
+            if catalog is None:  # built once, in a process of its own: minutes of work that would hold the GIL
+                child = multiprocessing.get_context("forkserver").Process(target=_prepare, args=(corpora, embed))
+                child.start()
+                child.join()
+                catalog = Catalog.of_corpora(corpora, embed=embed, build=False)
+                if catalog is None:
+                    raise RuntimeError(f"the process that builds it ended with code {child.exitcode}")
         except Exception as e:  # the studio works without it; the reason shows where it would be
             log.exception("building the catalog")
             catalog = Catalog.empty(f"the catalog of built-in pieces could not be built: {type(e).__name__}: {e}")
@@ -105,3 +121,10 @@ class Studio:
         corpus, where = self._corpora[name]
         k = where.get(item.removeprefix("corpus:"))
         return None if k is None else corpus.score(k)
+
+
+def _prepare(corpora, embed: bool) -> None:
+    """Build and save the catalog (in a child process)."""
+    from tunesmith.recommend.catalog import Catalog
+
+    Catalog.of_corpora(corpora, embed=embed)

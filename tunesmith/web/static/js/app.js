@@ -1,8 +1,10 @@
 // The studio page: compose and hear, open and rate pieces, upload a melody and run jobs on it, follow
 // recommendations. Plain modules; the API does the work (see /docs).
 import { api, follow, meterOf, notesOf, tempoOf } from "./api.js";
+import { el } from "./dom.js";
 import { ComposeForm, jobForm } from "./form.js";
 import { Roll } from "./roll.js";
+import { renderLibrary, renderRecs, renderResult, renderSettings } from "./side.js";
 import { Synth } from "./synth.js";
 
 const $ = (id) => document.getElementById(id);
@@ -19,12 +21,6 @@ function toast(text, bad = false) {
   t.className = `show${bad ? " bad" : ""}`;
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => (t.className = ""), bad ? 6000 : 2500);
-}
-
-function el(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
 }
 
 // --- signing in ------------------------------------------------------------------------------------------
@@ -109,6 +105,7 @@ function show(current, { keepPlaying = false } = {}) {
   if (!keepPlaying) stop();
   state.current = current;
   state.played = keepPlaying;
+  $("result").replaceChildren();
   $("piece-title").textContent = current.title;
   $("piece-meta").innerHTML = current.meta || "";
   showStars(current.item);
@@ -166,7 +163,8 @@ function play() {
   if (!c) return;
   stop();
   const audio = $("audio");
-  if (audio.getAttribute("src")) audio.play();
+  // a stop before the audio starts rejects play() with an AbortError: expected, not an error
+  if (audio.getAttribute("src")) audio.play().catch((e) => e.name === "AbortError" || toast(e.message, true));
   else synth.play(c.notes, c.qpm);
   document.body.dataset.playing = "true";
   requestAnimationFrame(animate);
@@ -257,25 +255,10 @@ async function runOn(job, values) {
   if (job.schema.properties.request) body.request = form.value().request;
   const result = await runJob(`/api/jobs/${job.name}`, body);
   if (!result) return;
-  const box = $("result");
-  box.replaceChildren();
   if (result.pieces) {
     await openPiece(result.pieces[0]);
     refreshSide();
-  } else if (result.rows) {
-    const rows = result.rows.map((r) => el("tr", {}, el("td", { textContent: r.longest_shared_run ?? "-" }),
-      el("td", { textContent: r.ngram_overlap ?? "-" }), el("td", { textContent: r.longest_match_piece || "-" })));
-    box.append(el("h3", { textContent: `Originality against ${result.index}` }),
-      el("table", {}, el("tr", {}, el("th", { textContent: "longest shared run (notes)" }), el("th", { textContent: `${result.rows[0].n}-gram overlap` }),
-        el("th", { textContent: "closest training piece" })), ...rows));
-  } else if (result.summary) {
-    const s = result.summary;
-    box.append(el("h3", { textContent: "Evaluation" }),
-      el("p", { textContent: `classifier accuracy ${Number(s.classifier_accuracy).toFixed(3)} (0.5: the metrics cannot tell your pieces from the reference) ` },
-        el("a", { href: result.files["report.md"], textContent: "the full report", target: "_blank" })));
-  } else {
-    box.append(el("pre", { textContent: JSON.stringify(result, null, 1) }));
-  }
+  } else renderResult($("result"), result);
 }
 
 function jobButtons() {
@@ -315,57 +298,24 @@ async function upload(file) {
 }
 
 // --- library and recommendations -------------------------------------------------------------------------
-function stars(n) {
-  return n ? "\u2605".repeat(n) : "";
-}
-
 async function refreshLibrary() {
   const kept = document.querySelector("#library-tabs .on").dataset.kept;
   const r = await api(`/api/pieces?limit=100${kept ? "&kept=true" : ""}`);
-  const list = $("library");
-  list.replaceChildren();
-  if (!r.pieces.length) list.append(el("li", {}, el("span", { className: "empty-row", textContent: kept ? "Nothing kept yet: press Keep (K) on a piece you like." : "No pieces yet." })));
-  for (const p of r.pieces) {
-    const li = el("li", {}, el("span", { className: "name", textContent: p.title }), el("span", { className: "sub-stars", textContent: stars(state.ratings[`piece:${p.id}`]) }),
-      el("span", { className: "sub", innerHTML: [p.key, p.meter, `${p.bars} bars`, p.origin].filter(Boolean).join(" &middot; ") }));
-    li.dataset.item = `piece:${p.id}`;
-    li.querySelector(".name").addEventListener("click", () => openPiece(p));
-    list.append(li);
-  }
+  renderLibrary($("library"), r.pieces, state.ratings, kept, openPiece);
+}
+
+async function openRec(rec) {
+  if (rec.item.startsWith("piece:")) await openPiece(await api(`/api/pieces/${rec.item.slice(6)}`));
+  else await openCorpus(rec.item, rec.tags);
 }
 
 async function refreshRecs() {
   const r = await api("/api/recommendations?n=8");
-  const list = $("recs");
-  list.replaceChildren();
-  for (const rec of r.pieces) {
-    const open = el("button", { type: "button", className: "go", textContent: "\u25B6", title: "open and play" });
-    const li = el("li", {}, el("span", { className: "name", textContent: rec.title }), open, el("span", { className: "why", textContent: rec.because }));
-    li.dataset.item = rec.item;
-    const go = async () => {
-      if (rec.item.startsWith("piece:")) await openPiece(await api(`/api/pieces/${rec.item.slice(6)}`));
-      else await openCorpus(rec.item, rec.tags);
-    };
-    li.querySelector(".name").addEventListener("click", go);
-    open.addEventListener("click", async () => {
-      await go();
-      play();
-    });
-    list.append(li);
-  }
-  if (!r.pieces.length) list.append(el("li", {}, el("span", { className: "empty-row", textContent: "Nothing to offer yet." })));
-  const settings = $("setting-recs");
-  settings.replaceChildren();
-  for (const s of r.settings) {
-    const req = s.request;
-    const text = [s.label, req.tempo && `${req.tempo} qpm`].filter(Boolean).join(", ");
-    const tryIt = el("button", { type: "button", className: "go", textContent: "Try" });
-    tryIt.addEventListener("click", () => {
-      form.set({ model: s.model, request: req });
-      toast("Settings filled in: press Compose");
-    });
-    settings.append(el("li", {}, el("span", { className: "name", textContent: text }), tryIt, el("span", { className: "why", textContent: s.because })));
-  }
+  renderRecs($("recs"), r.pieces, openRec, play);
+  renderSettings($("setting-recs"), r.settings, (s) => {
+    form.set({ model: s.model, request: s.request });
+    toast("Settings filled in: press Compose");
+  });
   $("catalog-note").textContent = r.catalog.note || `${r.catalog.items.toLocaleString()} built-in pieces to choose from`;
 }
 
