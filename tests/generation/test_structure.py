@@ -147,3 +147,37 @@ def test_contradicting_rules_are_a_clear_error_not_a_garbage_token():
     rules = Rules(TOK, 1, [Silent(8), ChordAt(0, 1, voices=(0, 1, 2, 3), **chord_of(0, "major", "I"))])
     with pytest.raises(ConfigError, match="nothing to write at step 0, voice 0"):
         rules.allowed()
+
+
+def test_a_form_plan_repeats_phrases_all_but_their_last_bar():
+    from tunesmith.generation.structure import FORMS, form_plan
+
+    plans = [form_plan(bars=16, bar=16, seed=seed) for seed in range(60)]
+    assert [(64, 112, 64), (192, 240, 64)] in plans  # AA'BB': bars 5-7 repeat 1-3, bars 13-15 repeat 9-11
+    assert [(128, 176, 128)] in plans and [] in plans  # ABA'C, and through-composed
+    assert 0.15 < sum(p == [] for p in plans) / 60 < 0.45 and FORMS["ABCD"] == 0.3
+    assert form_plan(bars=6, bar=12, seed=0) == []  # one phrase: nothing to repeat
+
+
+def test_a_tune_s_repeated_phrase_comes_back_note_for_note():
+    from tunesmith.generation.structure import form_plan
+
+    tok = get_tokenizer("voicegrid", voices=1)
+    model = build_model("transformer", size="debug", vocab_size=len(tok.vocab))
+    seed = next(s for s in range(40) if form_plan(8, 16, s))  # a form with a repeat: bars 5-7 are bars 1-3
+    score, _ = compose(model, tok, Request(key="G major", meter="4/4", bars=8, seed=seed))
+    notes = score.tracks[0].notes
+    bar = 1920
+
+    def bars(a, b):  # (start within the passage, duration, pitch) of the notes beginning in bars a..b-1
+        n = notes[(notes["start"] >= a * bar) & (notes["start"] < b * bar)]
+        return [(int(s) - a * bar, int(d), int(p)) for s, d, p in zip(n["start"], n["duration"], n["pitch"])]
+
+    first, again = bars(0, 3), bars(4, 7)
+    # the same notes (where a pickup's rests came first, the model may begin otherwise), but the last one may
+    # be held on into the new last bar
+    assert len(first) > 3 and again[-len(first):-1] == first[:-1] and again[-1][::2] == first[-1][::2]
+    free, _ = compose(model, tok, Request(key="G major", meter="4/4", bars=8, seed=seed, phrases=False))
+    n = free.tracks[0].notes
+    assert [(int(s), int(p)) for s, p in zip(n["start"], n["pitch"]) if 4 * bar <= s < 7 * bar] != \
+        [(int(s) + 4 * bar, p) for s, _, p in first]

@@ -33,11 +33,13 @@ from tunesmith.generation.request import Request, parse_key
 from tunesmith.generation.structure import (
     BarlineHold,
     ChordAt,
+    Echo,
     FinalChord,
     Opening,
     Silent,
     Together,
     chord_of,
+    form_plan,
     phrase_plan,
 )
 from tunesmith.representation.base import TEMPO_BINS, Conditioning, tempo_bin
@@ -160,6 +162,8 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         cons.append(EndOnTonic(tonic, steps, ending, voices=tuple(sorted({0, playing - 1}))))
         if playing > 2 and not (plan and plan.free_final):
             cons.append(FinalChord(tonic, mode, steps, ending, voices=tuple(range(1, playing - 1))))
+    if request.phrases and playing == 1:  # a tune: its phrases return as the form says
+        cons += [Echo(start, stop, offset) for start, stop, offset in form_plan(steps // bar, bar, request.seed)]
     if request.voice_leading and playing > 1:
         cons.append(VoiceLeading())
     check_feasible(tokenizer, cons)

@@ -55,6 +55,7 @@ class Grid:
         # the pitch each voice sounded before it last wrote (REST = -1 if none): for a voice already written at
         # this step, its pitch at the step before; what voice-leading rules compare with
         self.previous = np.full((batch, self.voices), -1, np.int64)
+        self.history: list[tuple[np.ndarray, np.ndarray]] = []  # per body position: see `written`
         self._masks: dict = {}
 
     @property
@@ -71,15 +72,22 @@ class Grid:
 
     def advance(self, tokens) -> None:
         """Record the tokens (B,) just written by the current voice (any integer array: numpy, torch, list)."""
+        tokens = np.asarray(tokens, np.int64)
         self.previous[:, self.voice] = self.sounding_pitch(self.voice)
-        _advance(np.asarray(tokens, np.int64), self.voice, self.pitch_of, self.tok.hold_id, self.tok.rest_id,
+        self.history.append((tokens.copy(), np.where(self.sounding[:, self.voice], self.last_pitch[:, self.voice], -1)))
+        _advance(tokens, self.voice, self.pitch_of, self.tok.hold_id, self.tok.rest_id,
                  self.last_pitch, self.sounding, self.resting)
         self.position += 1
+
+    def written(self, position: int) -> tuple[np.ndarray, np.ndarray]:
+        """(tokens (B,), the pitch then sounding in that voice before it (B,), -1 none) at a body position."""
+        return self.history[position]
 
     def reorder(self, index) -> None:
         index = np.asarray(index)
         self.last_pitch, self.sounding, self.resting = self.last_pitch[index], self.sounding[index], self.resting[index]
         self.previous = self.previous[index]
+        self.history = [(t[index], p[index]) for t, p in self.history]
 
     def mask(self, key, make) -> np.ndarray:
         """The array `make()` (a (V,) mask, or a table of them), made once per `key`: for what depends on the
@@ -373,8 +381,12 @@ class Rules:
         silent = ~(m & g.is_pitch).any(-1, keepdims=True)  # rows where the hard rules allow no pitch
         for c in self.soft:
             both = m & c(g)
-            # relax where the soft rule would take away every pitch the hard rules allow
-            keep = (both & g.is_pitch).any(-1, keepdims=True) | silent
+            # relax where the soft rule would take away every pitch the hard rules allow (a rule that is
+            # `soft="any"` only where it would leave nothing at all: it may ask for a Hold or a Rest)
+            if c.soft == "any":
+                keep = both.any(-1, keepdims=True)
+            else:
+                keep = (both & g.is_pitch).any(-1, keepdims=True) | silent
             m = np.where(keep, both, m)
         if not m.any(-1).all():  # hard rules that contradict each other here: say so, never draw garbage
             raise ConfigError(f"the constraints leave nothing to write at step {g.step}, voice {g.voice}: "

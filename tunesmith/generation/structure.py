@@ -5,7 +5,7 @@ bar line (`BarlineHold`). The beginning and end of the melody and bass on the to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -250,3 +250,75 @@ def phrase_plan(bars: int, bar: int, beat: int, seed: int, pickup: float = 0.71)
             for step in range(first, final - phrase + beat + 1, phrase)]
     return Plan(start, [*ends, (final, ending, "I")], bool(rng.random() < FREE_FINAL),
                 bool(rng.random() < TONIC_FIRST))
+
+
+@dataclass
+class Echo:
+    """A passage repeats an earlier one: from step `start` to `stop` (grid steps), `voice` writes what it wrote
+    `offset` steps before, token for token, so a tune's phrase returns as it was heard (with a new ending
+    after `stop`). Before the earlier passage's first note (a pickup's rests) the voice is free. A held note
+    whose start is not repeated (the bar before differs) is struck anew. Soft in the widest sense
+    (`soft="any"`): where another rule forbids the repeat (a rest too long, the end of the piece), it yields."""
+
+    start: int
+    stop: int
+    offset: int
+    voice: int = 0
+    soft: str = field(default="any", init=False)
+
+    def _source(self, g: Grid) -> int | None:
+        """The body position repeated now, or None outside the passage."""
+        if g.voice != self.voice or not self.start <= g.step < self.stop:
+            return None
+        return (g.step - self.offset) * g.voices + self.voice
+
+    def _before_first_note(self, g: Grid, src: int) -> np.ndarray:
+        """(B,) whether the voice had not yet begun a note at body position `src` (a pickup's rests)."""
+        began = np.zeros(g.last_pitch.shape[0], np.bool_)
+        for i in range(self.voice, src + 1, g.voices):
+            began |= g.pitch_of[g.history[i][0]] >= 0
+        return ~began
+
+    def key(self, g: Grid):
+        src = self._source(g)
+        if src is None:
+            return None
+        tokens, pitch = g.written(src)
+        return (tuple(tokens.tolist()), tuple(pitch.tolist()), tuple(g.sounding[:, self.voice].tolist()),
+                tuple(self._before_first_note(g, src).tolist()))
+
+    def __call__(self, g: Grid) -> np.ndarray:
+        b = g.last_pitch.shape[0]
+        src = self._source(g)
+        if src is None:
+            return g.everything(b)
+        tokens, pitch = g.written(src)
+        out = np.zeros((b, g.vocab_size), np.bool_)
+        out[np.arange(b), tokens] = True
+        # a Hold with nothing sounding here: strike the note that was held there
+        restrike = (tokens == g.tok.hold_id) & ~g.sounding[:, self.voice] & (pitch >= 0)
+        for row in np.flatnonzero(restrike):
+            out[row, g.tok.first_pitch_id + pitch[row] - g.tok.pitch_range[0]] = True
+        out[self._before_first_note(g, src)] = True  # free before the passage's first note
+        return out
+
+
+# forms of a 16-bar tune in 4-bar phrases, and how often (a repeat: bars 1-3 of the phrase come back, its last
+# bar is new): the real tunes repeat 25% of their bars and 15.5% of their 2-bar units (bench/musicianship.py,
+# repeats in the ABC expanded), the forms below 20% and 13% before the model repeats anything of its own
+FORMS = {"AA'BB'": 0.35, "ABA'C": 0.2, "AA'BC": 0.15, "ABCD": 0.3}
+
+
+def form_plan(bars: int, bar: int, seed: int, phrase_bars: int = 4) -> list[tuple[int, int, int]]:
+    """The repeats of a tune as `Echo` arguments [(start, stop, offset)] in grid steps: a form drawn from
+    `FORMS` by `seed`, over the 4-bar phrases that fit (a tune shorter than two phrases has none)."""
+    rng = np.random.default_rng([seed, 2])
+    names, weights = list(FORMS), np.array(list(FORMS.values()))
+    form = [c for c in str(rng.choice(names, p=weights / weights.sum())) if c != "'"]
+    phrase = phrase_bars * bar
+    echoes = []
+    for i, letter in enumerate(form[: bars // phrase_bars]):
+        first = form.index(letter)
+        if first < i:  # a phrase heard before: all but its last bar again
+            echoes.append((i * phrase, (i + 1) * phrase - bar, (i - first) * phrase))
+    return echoes
