@@ -33,6 +33,7 @@ from tunesmith.generation.request import Request, parse_key
 from tunesmith.generation.structure import (
     BarlineHold,
     ChordAt,
+    Chords,
     Echo,
     FinalChord,
     Opening,
@@ -148,15 +149,16 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         entry = chord_of(tonic, mode, "I")
         if plan.tonic_first:
             entry["melody"] = frozenset({tonic % 12})
-        cons += [Silent(plan.start), ChordAt(plan.start, 1, voices=everyone, **entry)]  # all enter on I
+        chords = [ChordAt(plan.start, 1, voices=everyone, **entry)]  # all enter on I
         for step, hold, kind in plan.ends:
             last = step + hold >= steps  # the last phrase's chord is the ending, below
             if not last:
                 cons.append(Together(step + hold, everyone))  # the next phrase: no breath of silence
             if kind != "rel" and not (last and plan.free_final):  # V7 before I or V; a related key freely
-                cons.append(ChordAt(step - beat, 1, voices=everyone, **chord_of(tonic, mode, "V7")))
+                chords.append(ChordAt(step - beat, 1, voices=everyone, **chord_of(tonic, mode, "V7")))
             if not last:
-                cons.append(ChordAt(step, hold, voices=everyone, **chord_of(tonic, mode, kind)))
+                chords.append(ChordAt(step, hold, voices=everyone, **chord_of(tonic, mode, kind)))
+        cons += [Silent(plan.start), Chords(chords)]
         ending = steps - plan.ends[-1][0]
     if request.end_on_tonic:
         cons.append(EndOnTonic(tonic, steps, ending, voices=tuple(sorted({0, playing - 1}))))

@@ -110,7 +110,8 @@ class Grid:
         return self.rows(self.mask(("allow", ids), make), batch)
 
     def everything(self, batch: int) -> np.ndarray:
-        return self.rows(self.mask("everything", lambda: np.ones(self.vocab_size, np.bool_)), batch)
+        """Every token, for each of `batch` rows: kept, as most constraints answer it at most tokens."""
+        return self.mask(("everything", batch), lambda: np.ones((batch, self.vocab_size), np.bool_))
 
     @staticmethod
     def rows(mask: np.ndarray, batch: int) -> np.ndarray:

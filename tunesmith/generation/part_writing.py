@@ -42,8 +42,8 @@ class VoiceLeading:
         v = g.voice
         if v == 0:
             return None
-        above = np.stack([g.sounding_pitch(u) for u in range(v)], 1)
-        return v, g.sounding_pitch(v).tobytes(), g.previous[:, :v].tobytes(), above.tobytes()
+        now = np.where(g.sounding[:, : v + 1], g.last_pitch[:, : v + 1], -1)  # (B, v + 1): above, and this one
+        return v, now.tobytes(), g.previous[:, :v].tobytes()
 
     def __call__(self, g: Grid) -> np.ndarray:
         b, v = g.last_pitch.shape[0], g.voice
@@ -55,7 +55,8 @@ class VoiceLeading:
         lowest = np.full((b, 1), _NONE)  # the lowest pitch sounding above this voice now
         for u in range(v):
             before, now = g.previous[:, u, None], g.sounding_pitch(u)[:, None]
-            if self.parallels:
+            # only from a perfect fifth or octave can a parallel one follow: most of the time there is none to test
+            if self.parallels and ((before != REST) & (here != REST) & (np.abs(here - before) % 12 % 7 == 0)).any():
                 bad |= parallel(here, before, p, now, 7) | parallel(here, before, p, now, 0)
             lowest = np.where(now != REST, np.minimum(lowest, now), lowest)
         if self.crossing:  # below every voice above that sounds, not only the next one (it may rest)

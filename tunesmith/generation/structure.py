@@ -194,6 +194,27 @@ class ChordAt:
         return np.where(self._third_above(g)[:, None], chord, self._pitches(g, self.thirds))
 
 
+class Chords:
+    """Several `ChordAt`, each asked only at its own steps (a chorale has a dozen: asking every one at every
+    token cost more than drawing the token)."""
+
+    def __init__(self, chords):
+        self.at = {}
+        for c in chords:
+            for step in range(c.step, c.step + c.hold):
+                if step in self.at:
+                    raise ConfigError(f"two chords planned at step {step}")
+                self.at[step] = c
+
+    def key(self, g: Grid):
+        c = self.at.get(g.step)
+        return None if c is None else (c.step, c.key(g))
+
+    def __call__(self, g: Grid) -> np.ndarray:
+        c = self.at.get(g.step)
+        return g.everything(g.last_pitch.shape[0]) if c is None else c(g)
+
+
 def chord_of(tonic: int, mode: str, degree: str) -> dict:
     """The fields of `ChordAt` for a chord of a key: "I" (tonic), "V" or "V7" (dominant; in minor with the raised
     leading tone), or "rel" (the relative key's tonic: vi in major, III in minor): pitch classes, root, thirds,
