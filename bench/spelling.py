@@ -8,7 +8,8 @@ Each chorale is read with music21 (`tunesmith.io.music21.from_music21`, which me
 model is matched with the written note that starts it (part, onset, MIDI pitch). The speller sees the notated key
 signature, as the notation writer does. Printed: agreement over all notes and over the notes outside the key's
 scale (where spelling is hard), for the full speller, without the harmony step, with the key window only, and
-for the fixed names the old writer used (C#, Eb, F#, Ab, Bb); then the commonest disagreements.
+for the names the old writer got from music21's MIDI reader (C#, Eb, F#, G#, Bb in every key); then the
+commonest disagreements.
 """
 
 from __future__ import annotations
@@ -102,16 +103,16 @@ def main(argv=None) -> None:
                         hits[(name, group)] += int(q) == want
                     if name == "full" and int(q) != want:
                         confusions[(key.name, tpc_name(want), tpc_name(int(q)))] += 1
-                    if name == "full":  # the old writer's fixed names, on the same notes
-                        fixed = int(nearest(n["pitch"] % 12, 0.5))  # C# Eb F# Ab Bb: window [-5, 6]
+                    if name == "full":  # the old writer's names (music21's MIDI reader), on the same notes
+                        fixed = int(nearest(n["pitch"] % 12, 2.5))  # C# Eb F# G# Bb, whatever the key
                         for group in ("all", "outside the scale") if chromatic else ("all",):
-                            totals[("fixed names (old writer)", group)] += 1
-                            hits[("fixed names (old writer)", group)] += fixed == want
+                            totals[("music21's names (old writer)", group)] += 1
+                            hits[("music21's names (old writer)", group)] += fixed == want
     print(f"{pieces} chorales, {totals[('full', 'all')]} notes, in {time.perf_counter() - t0:.0f} s "
           f"(spelling {1000 * spell_time / max(pieces, 1):.1f} ms a chorale)")
     print("| speller | all notes | notes outside the key's scale |")
     print("|---|---|---|")
-    for name in [*variants, "fixed names (old writer)"]:
+    for name in [*variants, "music21's names (old writer)"]:
         cells = []
         for group in ("all", "outside the scale"):
             n = totals[(name, group)]

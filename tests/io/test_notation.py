@@ -161,6 +161,11 @@ def test_instrument_names_and_a_low_tune_in_bass_clef(tmp_path):
     assert clef_for([60, 64, 67, 72]) == "treble" and clef_for([40, 43, 48]) == "bass"
 
 
+def test_parts_of_one_instrument_are_numbered(tmp_path):
+    score = Score(tracks=(Track(note_array([(76, 0, Q)]), program=40), Track(note_array([(72, 0, Q)]), program=40)))
+    assert w.part_names(write_root(score, tmp_path)) == [("Violin 1", "Vln. 1"), ("Violin 2", "Vln. 2")]
+
+
 def test_overlapping_notes_of_a_track_are_a_second_voice(tmp_path):
     notes = note_array([(72, 0, 4 * Q), (60, 0, Q), (64, 0, Q), (62, Q, 3 * Q)])  # a chord, and a held note above
     assert [len(v) for v in layers(notes)] == [2, 1]

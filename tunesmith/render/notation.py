@@ -31,6 +31,9 @@ VEROVIO_OPTIONS = {
     "pageMarginBottom": 50,
     "scale": 40,  # an A4-wide page comes out ~840 px wide
     "footer": "none",  # no "engraved by verovio" line
+    # the last system spans the page, as engravers set it, unless it holds under a third of a line of music
+    # (verovio's default leaves any last system under 80% ragged: three bars hung at the left of the page)
+    "minLastJustification": 0.3,
 }
 
 
