@@ -23,19 +23,24 @@ REST = -1
 MAX_UPPER_GAP = 12  # adjacent upper voices more than an octave apart are spaced too wide
 
 
+def voice_order(score: Score) -> list[int]:
+    """Indices of the tracks that are voices, highest mean pitch first (see `voices`)."""
+    kept: list[int] = []
+    for i, t in enumerate(score.tracks):
+        notes = t.notes[["start", "duration", "pitch"]]
+        if not t.is_drum and len(t) and not any(
+                np.array_equal(notes, score.tracks[j].notes[["start", "duration", "pitch"]]) for j in kept):
+            kept.append(i)
+    return sorted(kept, key=lambda i: -float(score.tracks[i].notes["pitch"].mean()))
+
+
 def voices(score: Score) -> list[np.ndarray]:
     """Note arrays of the non-empty, non-drum tracks, highest mean pitch first.
 
     A track that doubles an earlier one note for note (a cornet on the soprano line, as in some chorales)
     is the same voice and is left out; otherwise every doubled note would count as a parallel unison.
     """
-    parts: list[np.ndarray] = []
-    for t in score.tracks:
-        notes = t.notes[["start", "duration", "pitch"]]
-        if not t.is_drum and len(t) and not any(np.array_equal(notes, p[["start", "duration", "pitch"]])
-                                                 for p in parts):
-            parts.append(t.notes)
-    return sorted(parts, key=lambda n: -float(n["pitch"].mean()))
+    return [score.tracks[i].notes for i in voice_order(score)]
 
 
 def sonorities(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
