@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None):
 
     @app.get("/api/health", tags=["studio"])
     def health() -> dict:
-        return {"ok": True, "queued": studio.runner.waiting() if studio.runner else 0}
+        return {"ok": True, "queued": studio.runner.waiting() if studio.runner else 0,
+                "catalog": len(studio.catalog) if studio.catalog_ready() else None}
 
     if settings.cors_origins:  # closed unless asked for: browsers refuse other sites' calls
         from fastapi.middleware.cors import CORSMiddleware
