@@ -2,7 +2,7 @@
 models and the prepared corpora (`tunesmith data prepare --corpus chorales,folk`; without them the
 recommendations are the library's only), driven by Playwright in Debian's Chromium.
 
-    python scripts/studio_screenshots.py      # docs/studio.png, docs/studio-folk.png, docs/listening-test.png
+    python scripts/studio_screenshots.py   # docs/studio.png, studio-analysis.png, studio-folk.png, listening-test.png
 """
 
 from __future__ import annotations
@@ -51,6 +51,12 @@ def main() -> int:
         time.sleep(3.5)
         page.screenshot(path=str(out / "studio.png"))
         page.keyboard.press("Escape")
+        # the assistant's analysis of that chorale: numerals, cadences, faults marked on the score
+        page.click("button[data-job=analyze]")
+        page.click("#job-run")
+        page.wait_for_selector("#result img.analysis-score")
+        page.wait_for_function("document.querySelector('#result img.analysis-score').complete")
+        page.screenshot(path=str(out / "studio-analysis.png"), full_page=True)
         # a liking for jigs: two rated from the corpus, then a jig composed from the settings offered
         jigs = page.evaluate("fetch('/api/corpus?style=irish&limit=200').then(r => r.json())")["items"]
         jigs = [j for j in jigs if j["meter"] == "6/8" and j["key"] == "D major"][:3]
@@ -78,7 +84,7 @@ def main() -> int:
         page.wait_for_selector("#verdict.right, #verdict.wrong")
         page.screenshot(path=str(out / "listening-test.png"), full_page=True)
         browser.close()
-    for name in ("studio.png", "studio-folk.png", "listening-test.png"):
+    for name in ("studio.png", "studio-analysis.png", "studio-folk.png", "listening-test.png"):
         print(out / name)
     return 0
 

@@ -69,6 +69,10 @@ def test_compose_hear_it_as_it_is_written_and_play_it(page):
     page.keyboard.press("k")
     page.wait_for_selector("#keep[aria-pressed=true]")
     page.wait_for_selector("#library li .name >> text=Chorale in D minor")
+    page.click("button[data-job=analyze]")  # the assistant's analysis, shown with the faults marked
+    page.click("#job-run")
+    page.wait_for_selector("#result img.analysis-score")
+    assert "D minor" in page.text_content("#result .analysis-text")
 
 
 def test_upload_a_melody_and_continue_it(page, tmp_path):

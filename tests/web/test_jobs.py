@@ -114,3 +114,16 @@ def test_originality_and_evaluate_runs(client):
     assert client.get(f"/api/runs/{r['id']}/files/../../../etc/passwd", headers=h).status_code == 404
     r = client.post("/api/jobs/evaluate", json={"pieces": ids, "reference": "/etc:train"}, headers=h)
     assert r.status_code == 422
+
+
+def test_analyze_a_composed_chorale(client):
+    h = signup(client, "analyst")
+    pid = compose(client, h, bars=4, key="G major", meter="4/4")["result"]["pieces"][0]["id"]
+    r = client.post("/api/jobs/analyze?wait=true", json={"pieces": [pid]}, headers=h).json()
+    assert r["status"] == "done", r
+    result = r["result"]
+    assert "G major" in result["text"]
+    names = set(result["files"])
+    assert {".txt", ".json", ".rntxt", ".svg"} <= {n[n.rindex("."):] for n in names}
+    svg = next(url for name, url in result["files"].items() if name.endswith(".svg"))
+    assert client.get(svg, headers=h).text.lstrip().startswith(("<?xml", "<svg"))
