@@ -49,6 +49,13 @@ def test_contrary_motion_and_held_voices_are_free():
     assert all(p in allowed(g) for p in (59, 62, 64))
 
 
+def test_inner_voices_may_cross_each_other_but_not_the_outer_ones():
+    g = grid_after((pid(67), pid(60)))  # the tenor writes under a G4 soprano and a C4 alto
+    assert max(allowed(g)) == 67 and max(allowed(g, crossing="all")) == 60
+    g = grid_after((pid(67), pid(60), pid(55)))  # the bass: under every voice
+    assert max(allowed(g)) == 55
+
+
 def test_no_crossing_above_and_upper_voices_within_an_octave_if_asked():
     g = grid_after((pid(67),))  # the alto writes under a G4 soprano
     assert max(allowed(g)) == 67 and min(allowed(g)) < 50  # not above the soprano; spacing off by default
@@ -68,4 +75,4 @@ def test_composed_chorales_keep_the_rules_even_from_an_untrained_model():
         counts[on] = (sum(vl.parallel_fifths(s) + vl.parallel_octaves(s) for s in scores),
                       sum(vl.voice_crossing_rate(s) for s in scores))
     assert counts[False][0] > 4 and counts[True][0] == 0, counts
-    assert counts[True][1] < counts[False][1] / 4, counts
+    assert counts[True][1] < counts[False][1] * 0.6, counts  # inner voices may still cross each other

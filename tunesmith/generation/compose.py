@@ -158,6 +158,10 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
                 chords.append(ChordAt(step - beat, 1, voices=everyone, **chord_of(tonic, mode, "V7")))
             if not last:
                 chords.append(ChordAt(step, hold, voices=everyone, **chord_of(tonic, mode, kind)))
+            elif plan.free_final:  # the final chord as the model likes, but struck together and held
+                anything = frozenset(range(12))
+                chords.append(ChordAt(step, hold, pcs=anything, root=tonic % 12, thirds=anything,
+                                      melody=frozenset({tonic % 12}), voices=everyone))
         cons += [Silent(plan.start), Chords(chords)]
         ending = steps - plan.ends[-1][0]
     if request.end_on_tonic:

@@ -21,8 +21,10 @@ _NONE = 1 << 30  # no voice above sounds
 @dataclass
 class VoiceLeading:
     """No parallel fifths or octaves (unisons included) between the voice being written and any voice above it,
-    no crossing above a sounding voice over it, and, if asked (`spacing`), adjacent upper voices within an
-    octave (soprano-alto, alto-tenor; not tenor-bass). Voice 0 is the top voice; a voice grid writes them top
+    no voice above the melody and none below the bass (inner voices may cross each other, as Bach's alto and
+    tenor do: his crossing rate is 0.041, the composed chorales' 0.012 when no voice could cross another,
+    which set them apart; `crossing="all"` forbids those too), and, if asked (`spacing`), adjacent upper voices
+    within an octave (soprano-alto, alto-tenor; not tenor-bass). Voice 0 is the top voice; a voice grid writes them top
     down. Spacing is off by default: Bach spaces his upper voices wider than an octave 1.6 times a chorale
     (valid split), the chorale model left alone 2.1 times, and with the rule 0.2, which set the composed
     chorales apart from his (the metrics classifier: 0.74 with the rule, 0.65 without, 40 pieces).
@@ -34,7 +36,7 @@ class VoiceLeading:
     """
 
     parallels: bool = True
-    crossing: bool = True
+    crossing: bool | str = True  # True: the outer voices (melody, bass) are never crossed; "all": no voice is
     spacing: bool = False
     soft: bool = field(default=True, init=False)
 
@@ -52,13 +54,17 @@ class VoiceLeading:
         p = g.pitch_of[None, :]  # (1, V) the pitch of each candidate token, REST for Hold, Rest, EOS
         here = g.sounding_pitch(v)[:, None]  # (B, 1) this voice before the step
         bad = np.zeros((b, g.vocab_size), np.bool_)
-        lowest = np.full((b, 1), _NONE)  # the lowest pitch sounding above this voice now
+        lowest = np.full((b, 1), _NONE)  # the lowest pitch sounding above this voice now (that it may not cross)
+        # inner voices may cross each other, as Bach's alto and tenor do now and then; nothing crosses the
+        # melody, and the bass crosses nothing
+        crossable = range(v) if v == g.voices - 1 or self.crossing == "all" else range(1)
         for u in range(v):
             before, now = g.previous[:, u, None], g.sounding_pitch(u)[:, None]
             # only from a perfect fifth or octave can a parallel one follow: most of the time there is none to test
             if self.parallels and ((before != REST) & (here != REST) & (np.abs(here - before) % 12 % 7 == 0)).any():
                 bad |= parallel(here, before, p, now, 7) | parallel(here, before, p, now, 0)
-            lowest = np.where(now != REST, np.minimum(lowest, now), lowest)
+            if u in crossable:
+                lowest = np.where(now != REST, np.minimum(lowest, now), lowest)
         if self.crossing:  # below every voice above that sounds, not only the next one (it may rest)
             bad |= crossed(np.where(lowest < _NONE, lowest, REST), p)
         if self.spacing and v < g.voices - 1:  # the lowest pair (tenor-bass) may lie wide
