@@ -21,7 +21,7 @@ FAULT_COLOUR = "#d0021b"
 LABELS = {"parallel_fifths": "P5", "parallel_octaves": "P8", "hidden_fifths": "H5", "hidden_octaves": "H8",
           "voice_crossing": "X", "voice_overlap": "ov", "spacing": "sp", "range": "rng",
           "unresolved_leading_tone": "LT", "unresolved_seventh": "7th", "dissonance": "dis", "leap": "leap",
-          "final": "end"}
+          "ends": "end"}
 _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 

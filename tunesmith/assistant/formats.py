@@ -25,7 +25,7 @@ RULE_NAMES = {
     "hidden_octaves": "hidden octaves", "voice_crossing": "voice crossing", "voice_overlap": "voice overlap",
     "spacing": "spacing", "range": "out of range", "unresolved_leading_tone": "unresolved leading tone",
     "unresolved_seventh": "unresolved seventh", "dissonance": "dissonance", "leap": "leap too large",
-    "final": "final sonority",
+    "ends": "first or last sonority",
 }
 
 

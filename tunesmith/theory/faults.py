@@ -14,6 +14,11 @@ Rules (Aldwell & Schachter, *Harmony and Voice Leading*, 4th ed., ch. 5-6, 8, 12
   tonic;
 - unresolved seventh: the seventh of a seventh chord does not fall by step (or stay) when the chord changes.
 
+And for first-species counterpoint in two voices (Fux, *Gradus ad Parnassum*, 1725; Jeppesen, *Counterpoint*,
+1939, ch. 5): every sonority consonant (a fourth is a dissonance between two voices); no melodic leap
+larger than an octave, nor a tritone or a seventh; the first and the last sonority a perfect consonance,
+the last an octave or unison.
+
 Faults are found between consecutive sonorities (every onset of any voice), so passing motion counts too.
 """
 
@@ -29,6 +34,9 @@ from tunesmith.theory.voice_leading import REST, SATB_RANGES, crossed, out_of_ra
 
 RULES = ("parallel_fifths", "parallel_octaves", "hidden_fifths", "hidden_octaves", "voice_crossing",
          "voice_overlap", "spacing", "range", "unresolved_leading_tone", "unresolved_seventh")
+SPECIES_RULES = ("dissonance", "leap", "ends")  # first-species counterpoint, two voices (`species_faults`)
+CONSONANT = {0, 3, 4, 7, 8, 9}  # interval classes (mod 12) consonant between two voices: not 2nds, 4th, tritone, 7ths
+PERFECT = {0, 7}
 VOICE_NAMES = {4: ("soprano", "alto", "tenor", "bass"), 3: ("soprano", "alto", "bass"), 2: ("upper", "lower")}
 
 
@@ -145,9 +153,39 @@ def tendency_faults(times: np.ndarray, grid: np.ndarray, harmony: list[Harmony])
     return out
 
 
+def species_faults(times: np.ndarray, grid: np.ndarray) -> list[Fault]:
+    """Dissonances, bad leaps, and a first or last sonority that is no perfect consonance, between the two
+    outer voices of a grid (see the module doc)."""
+    out: list[Fault] = []
+    if len(grid) < 2 or not grid.shape[1]:
+        return out
+    upper, lower = grid[0], grid[-1]
+    pair = (0, len(grid) - 1)
+    both = (upper != REST) & (lower != REST)
+    for t in np.flatnonzero(both & ~np.isin(np.abs(upper - lower) % 12, list(CONSONANT))):
+        out.append(_fault("dissonance", times, grid, t, pair, t))
+    for v in pair:
+        line = grid[v]
+        moves = np.flatnonzero((line[:-1] != REST) & (line[1:] != REST) & (line[1:] != line[:-1]))
+        for t in moves:
+            leap = abs(int(line[t + 1]) - int(line[t]))
+            if leap > 12 or leap % 12 in (6, 10, 11):
+                out.append(Fault("leap", int(times[t + 1]), (v,), (int(line[t + 1]),), int(times[t])))
+    sounding = np.flatnonzero(both)
+    if len(sounding):
+        first, last = int(sounding[0]), int(sounding[-1])
+        if abs(int(upper[first] - lower[first])) % 12 not in PERFECT:
+            out.append(_fault("ends", times, grid, first, pair, first))
+        if abs(int(upper[last] - lower[last])) % 12 != 0:
+            out.append(_fault("ends", times, grid, last, pair, last))
+    return out
+
+
 def faults(parts: list[np.ndarray], times: np.ndarray, grid: np.ndarray, harmony: list[Harmony],
            rules=RULES) -> list[Fault]:
     """Every fault of the given rules, in time order: motion rules from the sonority grid, ranges from the
-    voices' notes, tendency tones from merged harmony."""
+    voices' notes, tendency tones from merged harmony, species rules from the outer voices."""
     found = motion_faults(times, grid) + range_faults(parts) + tendency_faults(times, grid, harmony)
+    if any(r in SPECIES_RULES for r in rules):
+        found += species_faults(times, grid)
     return sorted((f for f in found if f.rule in rules), key=lambda f: (f.tick, f.voices, f.rule))
