@@ -110,15 +110,44 @@ def main() -> None:
     ship(args.corpus, best, rows, args.minutes, reproduce)
 
 
+STRUCTURE = {  # what the composer adds to the model's notes (tunesmith/generation/structure.py, part_writing.py)
+    "chorales": "Pieces have Bach's form: every voice enters together on the tonic chord (after a one-beat pickup "
+                "in 71% of pieces), two-bar phrases end under fermatas on I from V7, on V, or on the relative "
+                "key's chord, the last on I from V7 (on a chord the model chooses in 15%); no parallel fifths or "
+                "octaves, nothing crosses the melody or the bass, a voice rests a beat at most.",
+    "folk": "Tunes take a form such as AA'BB' or ABA'C (a repeated phrase comes back note for note but for a new "
+            "last bar; 30% are through-composed), open within the first bar, and rarely tie a note over a bar "
+            "line.",
+}
+
+
+def composing(corpus: str) -> str:
+    """The card's "Composing" section: the tuned settings, the key prior and the structure added."""
+    import textwrap
+
+    text = (f"`tunesmith compose --model {corpus}` uses the settings tuned for this model unless told otherwise: "
+            f"{', '.join(f'{k} {v:g}' for k, v in TUNED[corpus].items())} (penalties in nats; see the sweeps in "
+            "bench/RESULTS.md). A key left open is drawn from the keys of the training pieces of the chosen "
+            f"style (`compose.keys` in config.json). {STRUCTURE[corpus]} How the composed pieces compare with "
+            "the real ones: `python bench/musicianship.py` (table in bench/RESULTS.md).")
+    return f"## Composing\n\n{textwrap.fill(text, 110)}\n"
+
+
 def write_settings(dest: Path, corpus: str) -> None:
     """The compose settings tuned for the corpus's model, and the keys of its training pieces to draw an open key
-    from (tunesmith.data.stats.key_prior), into the shipped model's config.json."""
+    from (tunesmith.data.stats.key_prior), into the shipped model's config.json; the card's "Composing"
+    section to match."""
+    import re
+
     from tunesmith.data.stats import key_prior
-    from tunesmith.models.checkpoint import CONFIG
+    from tunesmith.models.checkpoint import CARD, CONFIG
 
     config = json.loads((dest / CONFIG).read_text())
     config["compose"] = {"programs": PROGRAMS[corpus], **TUNED[corpus], "keys": key_prior(corpus)}
     (dest / CONFIG).write_text(json.dumps(config, indent=1))
+    if (dest / CARD).is_file():
+        card = (dest / CARD).read_text()
+        (dest / CARD).write_text(re.sub(r"## Composing\n.*?(?=\n## )", composing(corpus), card, flags=re.S))
 
 
 def ship(corpus: str, best: dict, rows: list[dict], minutes: float, reproduce: str) -> None:
@@ -160,12 +189,7 @@ equal-budget contests in bench/RESULTS.md). Its validation NLL per token is over
 
 Shipped: **{best['family']}**, validation NLL {best['valid_nll']:.4f} nats/token.
 
-## Composing
-
-`tunesmith compose --model {corpus}` uses the settings tuned for this model unless told otherwise:
-{', '.join(f'{k} {v:g}' for k, v in TUNED[corpus].items())} (penalties in nats; see the sweeps in
-bench/RESULTS.md).
-
+{composing(corpus)}
 ## Reproduce
 
 One command: `{reproduce}` (prepares and tokenizes the data, trains, ships). The shipped run
