@@ -25,6 +25,7 @@ C, THREE, SIX, TWELVE = TimeSignature(0, 4, 4), TimeSignature(0, 3, 4), TimeSign
     (SIX, Q // 2, 3 * Q // 2, True, [0.5, 0.5]),  # but a rest shows the eighths
     (SIX, Q, 2 * Q, False, [0.5, 0.5]),  # a quarter over the middle of 6/8 is tied
     (SIX, 0, 3 * Q, False, [3]),  # the whole bar: a dotted half
+    (SIX, 0, 2 * Q, False, [1.5, 0.5]),  # four eighths from the downbeat: never a half note in 6/8
     (SIX, 0, Q * 5 // 2, False, [1.5, 1]),
     (TWELVE, Q * 3 // 2, Q * 9 // 2, False, [3]),  # a dotted half on beat 2 of 12/8, as on beat 2 of 4/4
     (C, Q // 3, Q * 4 // 3, False, [2 / 3, 1 / 3]),  # triplets cut at the beat

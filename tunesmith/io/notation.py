@@ -22,9 +22,11 @@ spelling). Writing the XML by hand would be faster but would duplicate what musi
   (the meter's beats), with ties; beams by the beat (music21's `makeBeams`, whose groups are the beats:
   6/8 in dotted quarters).
 - **Pitch**: spelled by `tunesmith.theory.spelling.spell` (key and harmony); an accidental is shown where the
-  key signature and the accidentals earlier in the bar on that staff line do not already give it.
-- **Signs**: the key signature (the notated key map, else the estimated key) in every part; the tempo as a
-  metronome mark over the top part, with the beat's note (a dotted quarter in 6/8); fermatas from
+  key signature and the accidentals earlier in the bar on that staff line do not already give it, never on a
+  tied note, and as a courtesy where the bar before altered the line.
+- **Signs**: the key signature (the notated key map, else the estimated key) in every part, restated where
+  the signature changes (a move to the relative key keeps it); the tempo as a metronome mark over the top
+  part, with the beat's note (a dotted quarter in 6/8); fermatas from
   `Score.fermatas` over the note (or rest) each part starts there; the title and composer, or for a piece
   without a title "Chorale in G major" (four voices) or "Tune in D minor" (one).
 """

@@ -115,11 +115,15 @@ def _measure(bar, notes, tpcs, voices, fermatas, keys, previous):
     elif bar.end - bar.origin < bar.meter.bar_ticks:  # a last bar ending short: beamed from its bar line
         m.paddingRight = float(_ql(bar.origin + bar.meter.bar_ticks - bar.end))
     key = _in_force(keys, bar.start)
-    if (key.tonic, key.mode) != previous["key"]:
-        m.keySignature, previous["key"] = m21_key(key), (key.tonic, key.mode)
+    if key_fifths(key) != previous["key"]:  # a change to the relative key keeps its signature: not restated
+        m.keySignature, previous["key"] = m21_key(key), key_fifths(key)
     sig = (bar.meter.numerator, bar.meter.denominator)
     if sig != previous["meter"]:
         m.timeSignature, previous["meter"] = meter.TimeSignature(f"{sig[0]}/{sig[1]}"), sig
+        beams = m.timeSignature.beamSequence
+        if not is_compound(bar.meter) and sig[1] <= 4 and len(beams) != sig[0]:
+            beams.partition(sig[0])  # beamed by the beat: music21 groups 5/4 in 2 + 3 quarters
+        # irregular eighths (5/8, 7/8) keep music21's groups of two and three eighths, as they are felt
     placed = []  # (tick, voice number, element) of every note and chord, for the accidentals
     for v, voice in enumerate(voices):
         elements = _voice(bar, voice, notes, tpcs, fermatas, hidden=v > 0, bar_rest=len(voices) == 1)

@@ -10,8 +10,9 @@ ch. 13), checked against how the Bach chorales of the music21 corpus are written
   quarters; a half on beat 2 of 3/4), except that it shows the middle of a bar of two halves (4/4, 12/8,
   4/2) when it crosses it and is longer than half a bar: a dotted half on beat 2 of 4/4 is a quarter tied
   to a half, but a half or a dotted quarter on beat 2 is one value, as Bach's chorales write them (64 half
-  notes and 56 dotted quarters on beat 2 of 4/4 in 200 files, against 36 tied quarters). A rest from a beat
-  never crosses the middle of the bar.
+  notes and 56 dotted quarters on beat 2 of 4/4 in 200 files, against 36 tied quarters). In compound meter
+  such a note fills whole beats: four eighths from the downbeat of 6/8 are a dotted quarter tied to an
+  eighth, never a half note. A rest from a beat never crosses the middle of the bar.
 - **Off the beat**, a note crossing a beat is tied at the beat, except the syncopation of simple meter: a
   note one beat long starting half a beat in (eighth-quarter-eighth in 4/4, written so 240 times in the same
   200 files, against 60 tied eighths). A rest off the beat never crosses a beat.
@@ -67,6 +68,8 @@ def is_single(s: int, e: int, ts: TimeSignature, rest: bool = False) -> bool:
     if not _crossed(s, e, beat):  # within one beat
         return not rest or s % d == 0 or s % beat == 0
     if s % beat == 0:  # from a beat, over a beat boundary
+        if is_compound(ts) and e % beat:
+            return False  # in compound meter only whole beats: a half note in 6/8 is a dotted quarter tied
         for unit in _groups(ts):
             if _crossed(s, e, unit) and s % unit and (rest or d > unit):
                 return False
