@@ -39,7 +39,7 @@ def real_corpora():
 
 @pytest.fixture(scope="module")
 def composed(tmp_path_factory):
-    """composed(model) -> (path, Score) of two 4-bar pieces the shipped model composes (seeds 0 and 1)."""
+    """composed(model) -> (path, Score) of 20 4-bar pieces the shipped model composes (seeds 0..19)."""
     from tunesmith.generation.load import SHIPPED
 
     def pieces(model: str):
@@ -50,7 +50,7 @@ def composed(tmp_path_factory):
         from tunesmith.io.json import from_dict
 
         out = tmp_path_factory.mktemp(model)
-        reports = compose_files(model, Request(bars=4, seed=0), out, n=2, formats=("musicxml",))
+        reports = compose_files(model, Request(bars=4, seed=0), out, n=20, formats=("musicxml",))
         return [(out / f"{model}-{r['seed']}.musicxml", from_dict(r["score"])) for r in reports]
 
     return pieces
@@ -206,7 +206,7 @@ def check_piece(score: Score, tmp_path, name: str) -> ET.Element:
     w.assert_ties_where_needed(root)
     w.assert_beams_within_beats(root)
     w.assert_accidentals_read_right(root)
-    if key.mode == "minor":  # the leading tone: the letter below the tonic's, raised (never a flat ninth)
+    if key.mode == "minor":  # the leading tone rising to the tonic: the letter below the tonic's (never a flat)
         letters = {step for step, _ in w.leading_tones(root, key.tonic)}
         below = "CDEFGAB"[("CDEFGAB".index(step_alter(tonic_tpc(key))[0]) - 1) % 7]
         assert letters <= {below}, f"{name}: leading tone written {letters} in {key.name}"

@@ -195,11 +195,15 @@ def written_step(n: ET.Element) -> tuple[str, int]:
 
 
 def leading_tones(root: ET.Element, tonic_pc: int):
-    """(letter, alter) of every written note a semitone below the tonic."""
+    """(letter, alter) of every written note a semitone below the tonic that rises to the tonic next in its part:
+    the leading tone at work (a note of that pitch class falling, say as the third of a chord on VI, is not)."""
     for part in parts(root):
-        for _, _, rows in notes_by_measure(part):
-            for _, _, n in rows:
-                if n.find("pitch") is not None:
-                    step, alter = written_step(n)
-                    if (STEPS[step] + alter - tonic_pc) % 12 == 11:
-                        yield step, alter
+        line = [n for _, _, rows in notes_by_measure(part) for _, _, n in rows
+                if n.find("pitch") is not None and n.find("chord") is None]
+        for n, after in zip(line, line[1:]):
+            step, alter = written_step(n)
+            pitch = int(n.findtext("pitch/octave")) * 12 + STEPS[step] + alter
+            up = written_step(after)
+            if (STEPS[step] + alter - tonic_pc) % 12 == 11 and (
+                    int(after.findtext("pitch/octave")) * 12 + STEPS[up[0]] + up[1] == pitch + 1):
+                yield step, alter
