@@ -16,6 +16,7 @@ from pathlib import Path
 from tunesmith.assistant.analysis import Analysis
 from tunesmith.assistant.formats import key_label
 from tunesmith.score.model import TPQ
+from tunesmith.theory.meter import beat_ticks
 
 FAULT_COLOUR = "#d0021b"
 LABELS = {"parallel_fifths": "P5", "parallel_octaves": "P8", "hidden_fifths": "H5", "hidden_octaves": "H8",
@@ -72,7 +73,7 @@ def annotated_xml(analysis: Analysis, musicxml: str) -> str:
         for tick, el, measure in notes:
             index[p].setdefault(tick + shift, []).append((el, measure))
     bass = part_of.get(analysis.voices - 1, len(parts) - 1)
-    key = None
+    key, last_tick, last_label, line = None, None, "", "2"
     lowest_first = [bass] + [part_of[v] for v in range(analysis.voices - 1, -1, -1) if part_of.get(v, bass) != bass]
     for h in analysis.spans:
         # under the bass note starting with the numeral, else the lowest voice starting then (bass held over)
@@ -82,7 +83,12 @@ def annotated_xml(analysis: Analysis, musicxml: str) -> str:
         label = h.numeral.figure if key_label(h.key) == key else f"{key_label(h.key)}: {h.numeral.figure}"
         key = key_label(h.key)
         el = index[p][h.tick][0][0]
-        lyric = ET.SubElement(el, "lyric", {"number": "1", "placement": "below"})
+        # a numeral close after the last one goes on the other lyric line, so that the two do not collide: less
+        # than a beat after it, or a beat after it when the two are long
+        gap = None if last_tick is None else (h.tick - last_tick) / beat_ticks(analysis.time_signature(h.tick))
+        close = gap is not None and (gap < 1 or (gap == 1 and len(last_label) + len(label) > 5))
+        line, last_tick, last_label = ("2" if line == "1" else "1") if close else "1", h.tick, label
+        lyric = ET.SubElement(el, "lyric", {"number": line, "placement": "below"})
         ET.SubElement(lyric, "syllabic").text = "single"
         ET.SubElement(lyric, "text").text = label
     for fault in analysis.faults:
