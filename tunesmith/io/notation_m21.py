@@ -4,6 +4,7 @@ stream that music21 writes as MusicXML as it is (`makeNotation=False`)."""
 
 from __future__ import annotations
 
+import bisect
 from fractions import Fraction
 
 from tunesmith.score.model import TPQ, KeySignature, Score
@@ -83,7 +84,7 @@ def build(score: Score, plans, bars, tpcs, voices, fermatas, title: str):
         inst.instrumentName, inst.instrumentAbbreviation = plan.name, plan.abbreviation
         inst.midiProgram, inst.partId, inst.instrumentId = plan.program, f"P{k + 1}", f"P{k + 1}-I1"
         part.insert(0, inst)
-        previous = {"key": None, "meter": None, "altered": {}}
+        previous = {"key": None, "meter": None, "time_signature": None, "altered": {}}
         for bar in bars:
             m = _measure(bar, track.notes, tpcs[k], voices[k], fermatas, keys, previous)
             if bar is bars[0]:
@@ -94,7 +95,6 @@ def build(score: Score, plans, bars, tpcs, voices, fermatas, title: str):
             if bar is bars[-1]:
                 m.rightBarline = m21bar.Barline("final")
             part.insert(_ql(bar.start - bars[0].start), m)
-        part.makeBeams(inPlace=True)
         _tuplet_brackets(part)
         parts.append(part)
         s.insert(0, part)
@@ -120,6 +120,7 @@ def _measure(bar, notes, tpcs, voices, fermatas, keys, previous):
     sig = (bar.meter.numerator, bar.meter.denominator)
     if sig != previous["meter"]:
         m.timeSignature, previous["meter"] = meter.TimeSignature(f"{sig[0]}/{sig[1]}"), sig
+        previous["time_signature"] = m.timeSignature
         beams = m.timeSignature.beamSequence
         if not is_compound(bar.meter) and sig[1] <= 4 and len(beams) != sig[0]:
             beams.partition(sig[0])  # beamed by the beat: music21 groups 5/4 in 2 + 3 quarters
@@ -138,16 +139,33 @@ def _measure(bar, notes, tpcs, voices, fermatas, keys, previous):
             if not el.isRest:
                 placed.append((tick, v, el))
     previous["altered"] = _show_accidentals(placed, key_fifths(key), previous["altered"])
+    _beam(m, previous["time_signature"])
     return m
+
+
+def _beam(m, time_signature) -> None:
+    """Beams by the meter's beam groups (music21's, by the beat: see `_measure`), in each voice of a measure.
+    What music21's `makeBeams` does, given the meter: it looks the meter up for each measure through the whole
+    part (time quadratic in the bars: 12 s for 500 bars), and sets stem directions the engraver sets anyway."""
+    from music21 import beam
+
+    offset = m.paddingLeft or 0.0  # a pickup's notes sit at the end of the meter's bar
+    for container in m.voices or [m]:
+        notes = container.notesAndRests.stream()
+        if len(notes) < 2:
+            continue
+        for n, beams in zip(notes, time_signature.getBeams(notes, measureStartOffset=offset)):
+            n.beams = beams if beams is not None else beam.Beams()
 
 
 def _voice(bar, voice, notes, tpcs, fermatas, hidden: bool, bar_rest: bool):
     """(tick, element) of one voice in a bar: its chords cut at the bar lines, split into tied values, and
     rests between them (hidden in a second voice)."""
     out, cursor = [], bar.start
-    for s, e, rows in voice:
-        if e <= bar.start or s >= bar.end:
-            continue
+    first = bisect.bisect_right(voice, bar.start, key=lambda chord: chord[1])  # a voice's chords never overlap
+    for s, e, rows in voice[first:]:
+        if s >= bar.end:
+            break
         if s > cursor:
             out += _rests(bar, cursor, s, hidden, fermatas)
         a, b = max(s, bar.start), min(e, bar.end)

@@ -172,13 +172,15 @@ def _chromatic_steps(notes: np.ndarray, tpc: np.ndarray, settled: np.ndarray) ->
     """Step 3 of the module doc, in place: a note not `settled` (a chord tone, or in the key's scale) moving by a
     semitone to a note that starts as it ends is a diatonic semitone from that note. Last note first, so that
     a chromatic run takes each spelling from the note it leads to."""
-    start, end = notes["start"], notes["start"] + notes["duration"]
-    pitch = notes["pitch"].astype(np.int64)
-    for i in range(len(notes) - 1, -1, -1):
+    start, end = notes["start"].tolist(), (notes["start"] + notes["duration"]).tolist()
+    pitch = notes["pitch"].tolist()
+    starting: dict[int, list[int]] = {}  # onset -> the notes starting there, in the track's order
+    for i, t in enumerate(start):
+        starting.setdefault(t, []).append(i)
+    for i in range(len(pitch) - 1, -1, -1):
         if settled[i]:
             continue
-        nxt = np.flatnonzero((start == end[i]) & (np.abs(pitch - pitch[i]) == 1))
-        if len(nxt):
-            j = nxt[0]
+        j = next((j for j in starting.get(end[i], ()) if abs(pitch[j] - pitch[i]) == 1), None)
+        if j is not None:
             # a minor second is 5 fifths down (C -> Db) or up (C# -> D) the line
             tpc[i] = tpc[j] + 5 if pitch[j] > pitch[i] else tpc[j] - 5
