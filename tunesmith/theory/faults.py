@@ -12,7 +12,8 @@ Rules (Aldwell & Schachter, *Harmony and Voice Leading*, 4th ed., ch. 5-6, 8, 12
 - range: a note outside its voice's SATB range (four voices only);
 - unresolved leading tone: in V or viio going to I, the leading tone in the soprano does not rise to the
   tonic;
-- unresolved seventh: the seventh of a seventh chord does not fall by step (or stay) when the chord changes.
+- unresolved seventh: the seventh of a seventh chord, sounding from the chord's start, does not fall by step
+  (or stay) when the chord changes.
 
 And for first-species counterpoint in two voices (Fux, *Gradus ad Parnassum*, 1725; Jeppesen, *Counterpoint*,
 1939, ch. 5): every sonority consonant (a fourth is a dissonance between two voices); no melodic leap
@@ -74,7 +75,7 @@ def motion_faults(times: np.ndarray, grid: np.ndarray) -> list[Fault]:
                 upper, lower = grid[a], grid[b]
                 moved = (a1[a] != a0[a]) | (a1[b] != a0[b])
                 sounding = (a0[a] != REST) & (a0[b] != REST) & (a1[a] != REST) & (a1[b] != REST)
-                apart = a0[a] != a0[b]  # from a unison the voices may part any way
+                apart = a0[a] > a0[b]  # from a unison the voices may part any way; out of a crossing is no overlap
                 over = sounding & moved & apart & ((a1[b] > a0[a]) | (a1[a] < a0[b])) & ~crossed(a1[a], a1[b])
                 for t in np.flatnonzero(over):
                     out.append(_fault("voice_overlap", times, grid, t + 1, pair, t))
@@ -147,8 +148,13 @@ def tendency_faults(times: np.ndarray, grid: np.ndarray, harmony: list[Harmony])
         if len(QUALITIES[n.quality]) == 4:
             seventh = (n.root + QUALITIES[n.quality][3]) % 12
             for v in range(len(grid)):
+                struck = _pitch_at(times, grid, v, h.tick)
                 p0, p1 = _pitch_at(times, grid, v, last), _pitch_at(times, grid, v, change.tick)
-                if p0 != REST and p1 != REST and p0 % 12 == seventh and not (0 <= p0 - p1 <= 2):
+                # the chord's own seventh, sounding from the chord's start (one that passes through later is a
+                # passing tone); held, or taken over an octave, it may resolve later
+                if REST in (p0, p1, struck) or struck % 12 != seventh or p0 % 12 != seventh:
+                    continue
+                if not (0 < p0 - p1 <= 2 or p1 % 12 == seventh):
                     out.append(Fault("unresolved_seventh", change.tick, (v,), (p1,), last))
     return out
 
