@@ -71,6 +71,13 @@ def test_harmony_spells_secondary_dominants_and_borrowed_chords():
     assert names(score_of(upper, melody([47, 52]), key_signatures=(C,)))[:3] == ["B4", "D#5", "F#5"]
 
 
+def test_a_clash_is_no_chord():
+    # G minor: a soprano B-flat falling to A over a bass B natural is a clash, not a B-D-F#-A# chord
+    g_minor = KeySignature(0, 7, "minor")
+    score = score_of(melody([70, 69]), melody([62, 60]), melody([47, 48]), key_signatures=(g_minor,))
+    assert names(score)[0] == "Bb4"
+
+
 def test_chromatic_steps_are_spelled_by_their_direction():
     assert names(score_of(melody([60, 61, 62]), key_signatures=(C,)))[1] == "C#4"  # rising
     assert names(score_of(melody([62, 61, 60]), key_signatures=(C,)))[1] == "Db4"  # falling

@@ -19,7 +19,8 @@ Cognition of Basic Musical Structures*, 2001, ch. 5) and of Meredith's ps13 (Com
    diminished seventh or augmented triad, which tone is the root) that puts the tones nearest the key's
    centre on the line of fifths. So B-D#-F# in C major (V of iii) has D-sharp where the window says
    E-flat, A-flat-C-E-flat (borrowed VI) has A-flat, and F#-A-C-Eb (vii°7 of V) keeps its E-flat.
-   A note of the beat that is a chord tone takes the chord's spelling.
+   A note of the beat that is a chord tone takes the chord's spelling. A minor-major seventh (B-D-F#-A#) is
+   taken for the clash it mostly is in this music, and spells nothing.
 3. **Line.** A note outside the key and outside its beat's chord that moves by a semitone to the next
    note of its track (a chromatic passing or neighbour tone) is spelled as a diatonic semitone to that
    note: C#-D rising, Db-C falling.
@@ -50,6 +51,9 @@ CHORD_FIFTHS: dict[str, tuple[int, ...]] = {
 # sevenths (G-Bb-C# is C#°7 without its E). Their tones are spelled as a chord, and then by the line (step 3)
 # where they move by a semitone: the leading tone rising (A#-B, not Bb-B), the seventh falling
 UNSETTLED = {"dim", "dim7", "aug"}
+# templates that fit clashes rather than chords of tonal music (B-D-F#-A# over a soprano's B-flat falling to A in
+# G minor): no evidence for a spelling, which the key and the line then decide
+UNHEARD = {"mMaj7"}
 MINOR_SHIFT = 1  # a minor key's window lies this many fifths sharper than its relative major's
 
 
@@ -151,7 +155,7 @@ def spell(score: Score, keys=None, harmony: bool = True, line: bool = True) -> l
         cache: dict[tuple, dict[int, int]] = {}
         for i in range(len(notes) if harmony else 0):  # 2. the beat's chord
             chord = chords[beat[i]].chord
-            if chord is None or pitch[i] % 12 not in chord.pitch_classes:
+            if chord is None or chord.quality in UNHEARD or pitch[i] % 12 not in chord.pitch_classes:
                 continue
             spelled = cache.setdefault((chord, centre[i]), chord_spelling(chord, centre[i]))
             tpc[i], by_chord[i] = spelled[pitch[i] % 12], chord.quality not in UNSETTLED
