@@ -61,9 +61,9 @@ class Analysis:
 
 
 def where_text(analysis: Analysis, tick: int) -> str:
-    """"bar 12, beat 3" (a fractional beat as 2.5)."""
+    """"bar 12, beat 3" (a fractional beat as 2.5, or 1.33 for a triplet)."""
     number, beat = analysis.where(tick)
-    return f"bar {number}, beat {beat:g}"
+    return f"bar {number}, beat {round(beat, 2):g}"
 
 
 def analyze_score(score: Score, measures: MeasureMap | None = None, rules=RULES) -> Analysis:

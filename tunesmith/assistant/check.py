@@ -151,7 +151,8 @@ def feedback_text(feedback: Feedback) -> str:
     count = len(feedback.items)
     lines.append(f"{count} fault{'s' * (count != 1)} by the {feedback.rules} rules" + (":" if count else "."))
     for it in feedback.items:
-        lines += ["", f"bar {it.bar}, beat {it.beat:g} — {RULE_NAMES.get(it.rule, it.rule)} ({', '.join(it.voices)})",
+        rule = RULE_NAMES.get(it.rule, it.rule)
+        lines += ["", f"bar {it.bar}, beat {round(it.beat, 2):g} — {rule} ({', '.join(it.voices)})",
                   f"  why: {it.explanation} (tunesmith explain {it.knowledge})", f"  fix: {it.fix}"]
     for fmt, p in feedback.outputs.items():
         lines.append(f"{fmt}: {p}")

@@ -38,7 +38,8 @@ RULES = ("parallel_fifths", "parallel_octaves", "hidden_fifths", "hidden_octaves
 SPECIES_RULES = ("dissonance", "leap", "ends")  # first-species counterpoint, two voices (`species_faults`)
 CONSONANT = {0, 3, 4, 7, 8, 9}  # interval classes (mod 12) consonant between two voices: not 2nds, 4th, tritone, 7ths
 PERFECT = {0, 7}
-VOICE_NAMES = {4: ("soprano", "alto", "tenor", "bass"), 3: ("soprano", "alto", "bass"), 2: ("upper", "lower")}
+VOICE_NAMES = {4: ("soprano", "alto", "tenor", "bass"), 3: ("soprano", "alto", "bass"), 2: ("upper", "lower"),
+               1: ("melody",)}
 
 
 class Fault(NamedTuple):
@@ -50,7 +51,7 @@ class Fault(NamedTuple):
 
 
 def voice_name(v: int, count: int) -> str:
-    """"soprano", "alto", ... for 2-4 voices, else "voice 1", "voice 2", ... (highest first)."""
+    """"soprano", "alto", ... for 1-4 voices, else "voice 1", "voice 2", ... (highest first)."""
     names = VOICE_NAMES.get(count)
     return names[v] if names else f"voice {v + 1}"
 
