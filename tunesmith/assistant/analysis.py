@@ -46,6 +46,8 @@ class Analysis:
         """The key map: the first key at its tick, then each change (modulation or tonicized region)."""
         out: list[KeySignature] = []
         for h in self.spans:
+            if h.numeral is None:
+                continue  # silence (before a pickup) has no key of its own
             if not out or (out[-1].tonic, out[-1].mode) != (h.key.tonic, h.key.mode):
                 out.append(h.key)
         return out
