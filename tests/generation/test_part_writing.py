@@ -76,3 +76,19 @@ def test_composed_chorales_keep_the_rules_even_from_an_untrained_model():
                       sum(vl.voice_crossing_rate(s) for s in scores))
     assert counts[False][0] > 4 and counts[True][0] == 0, counts
     assert counts[True][1] < counts[False][1] * 0.6, counts  # inner voices may still cross each other
+
+
+def test_the_one_row_path_gives_the_masks_of_the_array_path():
+    """`_one` (plain Python, one row) and `_rows` (numpy, any batch) are the same rules: along random pieces,
+    with every combination of rules, they agree at every token."""
+    rng = np.random.default_rng(4)
+    pitches = [pid(p) for p in range(40, 80)]
+    for crossing in (True, "all", False):
+        for parallels in (True, False):
+            rules = VoiceLeading(parallels=parallels, crossing=crossing)
+            g = Grid(TOK, 1)
+            for _ in range(4 * 40):
+                if g.voice:
+                    assert np.array_equal(rules._one(g, g.voice), rules._rows(g, 1, g.voice)), (g.step, g.voice)
+                t = rng.choice(pitches) if rng.random() < 0.6 or not g.sounding[0, g.voice] else HOLD
+                g.advance(np.array([t]))

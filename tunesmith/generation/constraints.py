@@ -14,6 +14,7 @@ no note of the key) fail before generation starts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -329,6 +330,11 @@ class HoldPenalty:
         return np.where(g.is_hold, np.float32(-self.nats), np.float32(0))
 
 
+class _Kept(NamedTuple):
+    base: np.ndarray  # (B, V) the mask of every constraint but the volatile ones
+    silent: np.ndarray  # (B, 1) rows where the hard ones allow no pitch
+
+
 class Rules:
     """All constraints of a generation, ANDed; a soft constraint is dropped for a row where it would forbid
     every pitch the hard ones allow (so a voice never falls silent just to obey the leap limit). The
@@ -342,7 +348,10 @@ class Rules:
         self.biased = [c for c in constraints if hasattr(c, "bias")]
         constraints = [c for c in constraints if not hasattr(c, "bias")]
         self.hard = [c for c in constraints if not getattr(c, "soft", False)]
-        self.soft = [c for c in constraints if getattr(c, "soft", False)]
+        self.soft = [c for c in constraints if getattr(c, "soft", False) and not getattr(c, "volatile", False)]
+        # soft rules whose mask changes at nearly every token (what the voices above just wrote): applied last,
+        # after the kept mask of the others, so that a change of theirs does not remake all of it
+        self.volatile = [c for c in constraints if getattr(c, "soft", False) and getattr(c, "volatile", False)]
         self._biases: dict = {}
         self.all = self.hard + self.soft
         self._keyed = all(hasattr(c, "key") for c in self.all)
@@ -366,12 +375,16 @@ class Rules:
         """The tokens allowed next (B, V) bool, read-only: made once per combination of the constraints' keys."""
         g = self.grid
         key = (g.last_pitch.shape[0], *(c.key(g) for c in self.all)) if self._keyed else None  # beams grow B
-        m = self._memo.get(key)
-        if m is None:
-            m = self._make()
-            m.flags.writeable = False  # shared by every token with this key
-            if key is not None and len(self._memo) * m.size < self.MEMO_BYTES:
-                self._memo[key] = m
+        kept = self._memo.get(key)
+        if kept is None:
+            kept = self._make()
+            kept.base.flags.writeable = False  # shared by every token with this key
+            if key is not None and len(self._memo) * kept.base.size < self.MEMO_BYTES:
+                self._memo[key] = kept
+        m = kept.base
+        if self.volatile:
+            m = self._soften(m, kept.silent, self.volatile)
+            m.flags.writeable = False
         return m
 
     def _make(self) -> np.ndarray:
@@ -380,18 +393,23 @@ class Rules:
         for c in self.hard:
             m &= c(g)
         silent = ~(m & g.is_pitch).any(-1, keepdims=True)  # rows where the hard rules allow no pitch
-        for c in self.soft:
+        m = self._soften(m, silent, self.soft)
+        if not m.any(-1).all():  # hard rules that contradict each other here: say so, never draw garbage
+            raise ConfigError(f"the constraints leave nothing to write at step {g.step}, voice {g.voice}: "
+                              "ask for fewer or looser ones")
+        return _Kept(m, silent)
+
+    def _soften(self, m: np.ndarray, silent: np.ndarray, rules) -> np.ndarray:
+        """`m` and each soft rule in turn, relaxed where the rule would take away every pitch the hard rules
+        allow (a rule that is `soft="any"` only where it would leave nothing at all: it may ask for a Hold)."""
+        g = self.grid
+        for c in rules:
             both = m & c(g)
-            # relax where the soft rule would take away every pitch the hard rules allow (a rule that is
-            # `soft="any"` only where it would leave nothing at all: it may ask for a Hold or a Rest)
             if c.soft == "any":
                 keep = both.any(-1, keepdims=True)
             else:
                 keep = (both & g.is_pitch).any(-1, keepdims=True) | silent
             m = np.where(keep, both, m)
-        if not m.any(-1).all():  # hard rules that contradict each other here: say so, never draw garbage
-            raise ConfigError(f"the constraints leave nothing to write at step {g.step}, voice {g.voice}: "
-                              "ask for fewer or looser ones")
         return m
 
     def constrain(self, logits: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ class VoiceLeading:
     crossing: bool | str = True  # True: the outer voices (melody, bass) are never crossed; "all": no voice is
     spacing: bool = False
     soft: bool = field(default=True, init=False)
+    volatile: bool = field(default=True, init=False)  # its mask changes with nearly every note (Rules)
 
     def key(self, g: Grid):
         v = g.voice
@@ -51,6 +52,38 @@ class VoiceLeading:
         b, v = g.last_pitch.shape[0], g.voice
         if v == 0:
             return g.everything(b)
+        if b == 1 and not self.spacing:
+            return self._one(g, v)
+        return self._rows(g, b, v)
+
+    def _one(self, g: Grid, v: int) -> np.ndarray:
+        """The mask of a single row, in plain Python over the few pitches that matter: it runs at every token of
+        every voice but the top one, where `_rows` (the same rules over arrays) cost more than the model's step."""
+        here = int(g.sounding_pitch(v)[0])
+        now = [int(x) for x in g.sounding_pitch(slice(0, v))[0]] if v else []
+        before = [int(x) for x in g.previous[0, :v]]
+        crossable = range(v) if v == g.voices - 1 or self.crossing == "all" else range(1)
+        sounding_above = [now[u] for u in crossable if now[u] != REST]
+        lowest = min(sounding_above) if self.crossing and sounding_above else None
+        low, high = g.tok.pitch_range
+        bad = []
+        for u in range(v) if self.parallels and here != REST else ():
+            if before[u] == REST or now[u] == REST or now[u] == before[u] or abs(here - before[u]) % 12 % 7:
+                continue  # no motion, or not from a perfect interval: no parallel can follow
+            up = now[u] > before[u]
+            ic = abs(here - before[u]) % 12
+            bad += [p for p in range(low, high + 1) if p != here and (p > here) == up and abs(p - now[u]) % 12 == ic]
+        if lowest is None:
+            base = g.everything(1)[0]
+        else:
+            base = g.mask(("not above", lowest), lambda: ~(g.pitch_of > lowest))
+        if not bad:
+            return base[None]
+        out = base.copy()
+        out[[g.tok.first_pitch_id + p - low for p in bad]] = False
+        return out[None]
+
+    def _rows(self, g: Grid, b: int, v: int) -> np.ndarray:
         p = g.pitch_of[None, :]  # (1, V) the pitch of each candidate token, REST for Hold, Rest, EOS
         here = g.sounding_pitch(v)[:, None]  # (B, 1) this voice before the step
         bad = np.zeros((b, g.vocab_size), np.bool_)
