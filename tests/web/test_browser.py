@@ -91,6 +91,11 @@ def test_upload_a_melody_and_continue_it(page, tmp_path):
     page.click("#job-run")
     page.wait_for_function("document.querySelector('#piece-title').textContent.startsWith('morning tune, continued')")
     assert int(page.get_attribute("#roll", "data-notes")) > 8
+    page.click("button[data-job=explain]")  # the knowledge tree, one click away
+    page.fill("#j-query", "parallel fifths")
+    page.click("#job-run")
+    page.wait_for_selector("#result .analysis-text")
+    assert page.text_content("#result .analysis-text").startswith("Parallel fifths")
 
 
 def recommended(page) -> list[tuple[str, str]]:

@@ -127,3 +127,16 @@ def test_analyze_a_composed_chorale(client):
     assert {".txt", ".json", ".rntxt", ".svg"} <= {n[n.rindex("."):] for n in names}
     svg = next(url for name, url in result["files"].items() if name.endswith(".svg"))
     assert client.get(svg, headers=h).text.lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_check_and_explain(client):
+    h = signup(client, "student")
+    pid = compose(client, h, bars=4, key="C major", meter="4/4", seed=2)["result"]["pieces"][0]["id"]
+    r = client.post("/api/jobs/check?wait=true", json={"pieces": [pid], "rules": "parallels"}, headers=h).json()
+    assert r["status"] == "done", r
+    assert r["result"]["faults"] >= 0 and "parallels" in r["result"]["text"]
+    assert any(name.endswith(".svg") for name in r["result"]["files"])
+    r = client.post("/api/jobs/explain?wait=true", json={"query": "parallel fifths"}, headers=h).json()
+    assert r["result"]["text"].startswith("Parallel fifths  (voice-leading/parallel-fifths)")
+    r = client.post("/api/jobs/check", json={"pieces": [pid], "rules": "jazz"}, headers=h)
+    assert r.status_code == 422

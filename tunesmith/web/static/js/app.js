@@ -247,24 +247,27 @@ async function compose() {
 
 async function runOn(job, values) {
   const c = state.current;
-  if (!c || c.source !== "library") {
-    toast("Open a piece of your library first (upload one, or compose)", true);
-    return;
+  const body = { ...values };
+  if (job.inputs[0] >= 1) {
+    if (!c || c.source !== "library") {
+      toast("Open a piece of your library first (upload one, or compose)", true);
+      return;
+    }
+    body.pieces = [c.id];
   }
-  const body = { ...values, pieces: [c.id] };
   if (job.schema.properties.request) body.request = form.value().request;
   const result = await runJob(`/api/jobs/${job.name}`, body);
   if (!result) return;
   if (result.pieces) {
     await openPiece(result.pieces[0]);
     refreshSide();
-  } else renderResult($("result"), result);
+  } else renderResult($("result"), { title: job.title, ...result });
 }
 
 function jobButtons() {
   const box = $("job-buttons");
   box.replaceChildren();
-  for (const job of state.jobs.filter((j) => j.inputs[0] >= 1)) {
+  for (const job of state.jobs.filter((j) => j.name !== "compose")) {
     const b = el("button", { type: "button", textContent: job.title, title: job.summary });
     b.dataset.job = job.name;
     b.addEventListener("click", () => {

@@ -62,9 +62,9 @@ export function renderResult(box, result) {
         el("th", { textContent: `${result.rows[0].n}-gram overlap` }), el("th", { textContent: "closest training piece" })), ...rows));
   } else if (result.text !== undefined) {
     // an analysis: the marked score (faults in colour, numerals under the bass), the report, every file
-    const names = Object.keys(result.files);
+    const names = Object.keys(result.files || {});
     const svg = names.find((n) => n.endsWith(".svg"));
-    box.append(el("h3", { textContent: "Analysis" }),
+    box.append(el("h3", { textContent: result.title || "Result" }),
       el("div", { className: "downloads" }, ...names.map((n) => el("a", { href: result.files[n], textContent: n, target: "_blank" }))));
     if (svg) box.append(el("img", { className: "analysis-score", src: result.files[svg], alt: "the analysed score" }));
     box.append(el("pre", { className: "analysis-text", textContent: result.text }));
