@@ -30,7 +30,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     with serving(Path(tempfile.mkdtemp()), cache_root(), embed=False) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 940})
+        page = browser.new_page(viewport={"width": 1440, "height": 940}, bypass_csp=True)  # waits evaluate JS
         page.set_default_timeout(180_000)
         page.goto(url)
         page.fill("#signin-name", "clara")

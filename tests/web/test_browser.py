@@ -33,7 +33,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, url):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    # the tests wait on JavaScript expressions, which the studio's own policy (no eval) would refuse;
+    # test_the_studio_runs_under_its_content_security_policy checks the page under that policy
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(120_000)  # a composition renders WAV, SVG, PNG and MusicXML: slow on a busy machine
     errors = []
@@ -46,6 +48,27 @@ def page(browser, url):
     yield page
     context.close()
     assert not errors, errors
+
+
+def test_the_studio_runs_under_its_content_security_policy(browser, url):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(url)
+    page.fill("#signin-name", f"strict{next(_names)}")
+    page.fill("#signin-password", "password1")
+    page.click("#signin-create")
+    page.wait_for_selector("body[data-ready=true]")
+    page.fill("#f-bars", "1")
+    page.click("#compose")
+    page.wait_for_selector("#piece-title:has-text('seed')", timeout=120_000)
+    page.wait_for_selector("#score img")
+    page.goto(url + "/listen")
+    page.wait_for_selector("body[data-ready=true]")
+    context.close()
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
 
 
 def test_compose_hear_it_as_it_is_written_and_play_it(page):

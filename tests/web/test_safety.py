@@ -79,6 +79,16 @@ def test_cors_is_closed_unless_an_origin_is_given(tmp_path, fake_corpora):
         "https://evil.example"
 
 
+def test_pages_load_only_their_own_code_and_served_files_run_none(client):
+    h = signup(client, "careful")
+    page = client.get("/")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff" and page.headers["x-frame-options"] == "DENY"
+    pid = compose(client, h)["result"]["pieces"][0]["id"]
+    served = client.get(f"/api/pieces/{pid}/files/mid", headers=h)
+    assert "sandbox" in served.headers["content-security-policy"]
+
+
 def test_docs_need_no_internet(tmp_path):
     from fastapi.testclient import TestClient
 

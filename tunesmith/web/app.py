@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None):
                            allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(guards.TimeLimit, seconds=settings.request_seconds, exempt=_long)
     app.add_middleware(guards.BodyLimit, limit=settings.upload_bytes + (64 << 10))  # + multipart framing
+    app.add_middleware(guards.SecurityHeaders)
     return app
 
 
