@@ -81,3 +81,29 @@ def test_compiled_step_matches_the_torch_step():
         model._fast_step = None
         slow, _ = model.step(x[:, -1], state)
     torch.testing.assert_close(fast, slow, atol=1e-5, rtol=0)
+
+
+def test_attention_sees_the_window_a_generated_token_sees():
+    """`attention` is the contract's view of the weights: within the block it is the plain causal softmax; past
+    it each query sees the last block_size positions, and the logits of that pass are those of generating one
+    token at a time with the sliding cache."""
+    model = make(block_size=8).eval()
+    assert model.attends
+    x = ids(2, 30)
+    with torch.no_grad():
+        short = model.attention(x[:, :8])
+        _, plain = model.attention_weights(x[:, :8])
+        torch.testing.assert_close(short, torch.stack(plain, 1))
+        w = model.attention(x)
+        windowed, _ = model._run(x, 0, weights=True, window=8)
+        state = model.init_state(2)
+        stepped = []
+        for t in range(30):
+            logits, state = model.step(x[:, t], state)
+            stepped.append(logits)
+    assert w.shape == (2, 2, 2, 30, 30)
+    torch.testing.assert_close(w.sum(-1), torch.ones(2, 2, 2, 30))
+    rows, cols = torch.meshgrid(torch.arange(30), torch.arange(30), indexing="ij")
+    outside = (cols > rows) | (cols <= rows - 8)
+    assert (w[..., outside] == 0).all() and (w[..., ~outside] > 0).all()
+    torch.testing.assert_close(windowed, torch.stack(stepped, 1), atol=1e-4, rtol=0)

@@ -56,6 +56,7 @@ class AttentionRNNConfig:
 
 class AttentionRNN(SequenceModel):
     name = "attention-rnn"
+    attends = True
 
     def __init__(self, config: AttentionRNNConfig):
         super().__init__(config)
@@ -91,6 +92,24 @@ class AttentionRNN(SequenceModel):
         }
 
     def forward_incremental(self, ids, state: State):
+        return self._scan(ids, state)
+
+    def attention(self, ids) -> torch.Tensor:
+        """(B, 1, 1, T, T) attention weights (see the contract in tunesmith.models.base): position t attends over
+        the outputs of the last `attn_length` positions before it (slot a of the window at step t is position
+        t - A + a); the weight an empty slot gets before the window fills is left out."""
+        B, T = ids.shape
+        A = self.config.attn_length
+        steps: list[torch.Tensor] = []
+        self._scan(ids, self.init_state(B, ids.device), steps)
+        out = torch.zeros(B, T, T + A, device=ids.device)  # columns: positions -A .. T-1
+        for t, w in enumerate(steps):  # w (B, A)
+            out[:, t, t:t + A] = w.float()
+        return out[:, None, None, :, A:]
+
+    def _scan(self, ids, state: State, weights: list | None = None):
+        """forward_incremental; with `weights` (a list) each step's attention over the window (B, A) is
+        appended to it."""
         xs = self.in_x(self.drop(self.embed(ids)))  # (B, T, E)
         hs, cs = list(state["h"].unbind(1)), list(state["c"].unbind(1))
         attn, mem, keys, filled = state["attn"], state["mem"], state["mem_keys"], state["filled"]
@@ -104,6 +123,8 @@ class AttentionRNN(SequenceModel):
             e = self.att_v(torch.tanh(keys + self.att_q(query)[:, None])).squeeze(-1)  # (B, A)
             # unfilled slots get ~0 weight; if none is filled the weights are uniform over zeros: a = 0
             w = torch.softmax(e.float().masked_fill(~filled, -1e9), dim=-1).to(mem.dtype)
+            if weights is not None:
+                weights.append(w)
             attn = torch.einsum("ba,bah->bh", w, mem)  # (B, H)
             m = self.out(torch.cat([hs[-1], attn], dim=-1))  # (B, H)
             outs.append(m)

@@ -15,6 +15,15 @@ never changes, so it can be continued again; but its continuations share those b
 again overwrites what the previous continuation wrote. To keep two continuations of one state (beam search),
 copy it first: `select_state` returns new tensors.
 
+A model with attention may offer what it attends to (optional; `attends` says whether it does):
+
+    weights = model.attention(ids)                      # ids (B, T) -> (B, layers, heads, T, T)
+
+Row t holds how position t (whose output predicts token t + 1) spreads its attention over positions <= t,
+as the model attends when it generates (the Transformer's window of `block_size` positions, the attention
+RNN's last `attn_length` outputs): what the assistant draws (tunesmith.assistant.attention). A conditional
+model offers its decoder's self-attention the same way.
+
 Conditioning (style, key, meter, tempo) needs no special input: it is the tokens the tokenizers put right
 after BOS, so every model is conditioned by its prefix.
 """
@@ -69,6 +78,7 @@ class SequenceModel(nn.Module):
     """Base of every autoregressive model: subclasses implement `logits`, `init_state`, `forward_incremental`."""
 
     name: ClassVar[str] = ""
+    attends: ClassVar[bool] = False  # True where `attention` is implemented
 
     def __init__(self, config):
         super().__init__()
@@ -93,6 +103,11 @@ class SequenceModel(nn.Module):
         """Continue from `state` with a chunk ids (B, t): (logits (B, t, V), new state). What `state` holds is
         never changed, but its buffers may be written past that: copy it (`select_state`) to continue it twice."""
         raise NotImplementedError
+
+    def attention(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids (B, T) -> attention weights (B, layers, heads, T, T), each row summing to at most 1 (weight on
+        positions before the sequence is left out), zero above the diagonal. Only models with `attends`."""
+        raise NotImplementedError(f"the {self.name or type(self).__name__} model has no attention to show")
 
     def step(self, ids_t: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
         """One token per sequence: ids_t (B,) -> (logits (B, V), new state)."""

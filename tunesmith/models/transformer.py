@@ -76,10 +76,12 @@ class Attention(nn.Module):
         self.proj = nn.Linear(c.n_embd, c.n_embd, bias=c.bias)
         self.drop = nn.Dropout(c.dropout)
 
-    def forward(self, x, rot, cache=None, weights=False):
+    def forward(self, x, rot, cache=None, weights=False, window=None):
         """x (B, T, C) with `rot` the rotary factors of its positions. `cache` (k, v, n, keep): key and value
         buffers (B, H, N, D) holding n earlier positions, of which the queries see the last `keep`; the new
-        keys and values are written after them, in place. Returns (y (B, T, C), weights (B, H, T, S) or None)."""
+        keys and values are written after them, in place. Returns (y (B, T, C), weights (B, H, T, S) or None).
+        With `weights`, `window` (if given) lets each query see only the last `window` positions, itself
+        included, as a token generated one at a time sees them (see `Transformer.attention`)."""
         B, T, C = x.shape
         H = self.c.n_head
         q, k, v = self.qkv(x).view(B, T, 3, H, C // H).permute(2, 0, 3, 1, 4)  # each (B, H, T, D)
@@ -97,6 +99,8 @@ class Attention(nn.Module):
         if weights:
             att = (q @ k.transpose(-2, -1)) / math.sqrt(q.size(-1))  # (B, H, T, S)
             seen = mask if mask is not None else torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
+            if window is not None:
+                seen = seen.triu(S - T - window + 1)
             w = att.float().masked_fill(~seen, float("-inf")).softmax(-1)
             y = w.to(v.dtype) @ v
         else:
@@ -115,14 +119,15 @@ class Block(nn.Module):
         self.mlp = nn.Sequential(nn.Linear(c.n_embd, 4 * c.n_embd, bias=c.bias), nn.GELU(),
                                  nn.Linear(4 * c.n_embd, c.n_embd, bias=c.bias), nn.Dropout(c.dropout))
 
-    def forward(self, x, rot, cache=None, weights=False):
-        a, w = self.attn(self.ln1(x), rot, cache, weights)
+    def forward(self, x, rot, cache=None, weights=False, window=None):
+        a, w = self.attn(self.ln1(x), rot, cache, weights, window)
         x = x + a
         return x + self.mlp(self.ln2(x)), w
 
 
 class Transformer(SequenceModel):
     name = "transformer"
+    attends = True
 
     def __init__(self, config: TransformerConfig):
         super().__init__(config)
@@ -142,14 +147,14 @@ class Transformer(SequenceModel):
             elif name.endswith("bias"):
                 nn.init.zeros_(p)
 
-    def _run(self, ids, start: int, caches=None, weights=False):
+    def _run(self, ids, start: int, caches=None, weights=False, window=None):
         c = self.config
         pos = torch.arange(start, start + ids.size(1), device=ids.device)
         rot = rotary(pos, c.n_embd // c.n_head, c.rope_base)  # once for all layers
         x = self.drop(self.embed(ids))  # (B, T, C)
         ws = []
         for i, block in enumerate(self.blocks):
-            x, w = block(x, rot, caches[i] if caches else None, weights)
+            x, w = block(x, rot, caches[i] if caches else None, weights, window)
             ws.append(w)
         return self.head(self.ln_f(x)), ws
 
@@ -160,6 +165,13 @@ class Transformer(SequenceModel):
         """(logits, [per layer (B, H, T, T) attention weights]) through explicit softmax, for visualization."""
         logits, ws = self._run(ids, 0, weights=True)
         return logits, ws
+
+    def attention(self, ids) -> torch.Tensor:
+        """(B, L, H, T, T) attention weights (see the contract in tunesmith.models.base), each query seeing the
+        last block_size positions as when generating: the key/value cache keeps block_size - 1 past positions
+        (`make_room`), so past the training context the weights are those the composer's model attended with."""
+        _, ws = self._run(ids, 0, weights=True, window=self.config.block_size)
+        return torch.stack(ws, dim=1)
 
     def init_state(self, batch_size: int, device=None) -> State:
         """Key and value buffers "k" and "v" (B, L, H, N, D), filled in place as tokens come, with `cached` the
