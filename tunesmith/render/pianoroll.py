@@ -43,27 +43,13 @@ def plot_pianoroll(score: Score, path, title: str | None = None, dpi: int = DPI)
     """
     try:
         # A bare Figure draws with Agg and leaves pyplot's global state (and a notebook's backend) alone.
-        from matplotlib import colormaps
-        from matplotlib.collections import PolyCollection
         from matplotlib.figure import Figure
-        from matplotlib.patches import Rectangle
     except ImportError:
         raise DependencyError("plotting a piano roll needs matplotlib (pip install matplotlib)") from None
 
     path = Path(path)
-    end = max(score.end, 1)
-    bars = score.bar_starts(end)
-    last_bar = score.time_signatures[-1].bar_ticks
-    x_end = max(int(bars[-1]) + last_bar, end)  # draw the final bar to its end
-
-    pitches = np.concatenate([np.array([], np.int16)] + [t.notes["pitch"] for t in score.tracks])
-    low, high = (int(pitches.min()) - 2, int(pitches.max()) + 2) if pitches.size else (60, 60)
-    if high - low < 24:  # at least two octaves, so a C label always shows
-        mid = (low + high) // 2
-        low, high = mid - 12, mid + 12
-
     title = score.metadata.title if title is None else title
-    width, height = figure_size(len(bars))
+    width, height = figure_size(len(score.bar_starts(max(score.end, 1))))
     # Margins in inches, so labels fit the same way at 8 and at 64 bars. The legend sits above the
     # axes (it never hides notes) in rows of up to four tracks, as many as fit across (a label such as
     # "soprano (program 52, ensemble)" takes ~2.4 inches at 8 points), and the title above the legend.
@@ -74,6 +60,39 @@ def plot_pianoroll(score: Score, path, title: str | None = None, dpi: int = DPI)
     fig = Figure(figsize=(width, height), dpi=dpi)
     ax = fig.add_axes((left / width, bottom / height,  # (x, y, w, h) as fractions of the figure
                        1 - (left + right) / width, 1 - (bottom + top) / height))
+    handles = draw_pianoroll(ax, score)
+    if handles:
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=ncol, fontsize=8,
+                  frameon=False, borderaxespad=0.2, handlelength=1.2, columnspacing=1.2)
+    if title:
+        fig.text(left / width, 1 - 0.1 / height, title, ha="left", va="top", fontsize=11)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fig.savefig(tmp, format="png", dpi=dpi)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def draw_pianoroll(ax, score: Score, alpha: float = 1.0) -> list:
+    """Draw the score's notes on matplotlib axes `ax` (x in ticks, y in MIDI pitch) with keyboard shading, bar
+    lines numbered from 1 and note names at each C; returns one legend handle per track. `alpha` scales the
+    notes' opacity (for drawing over them, as the attention map does)."""
+    from matplotlib import colormaps
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Rectangle
+
+    end = max(score.end, 1)
+    bars = score.bar_starts(end)
+    last_bar = score.time_signatures[-1].bar_ticks
+    x_end = max(int(bars[-1]) + last_bar, end)  # draw the final bar to its end
+
+    pitches = np.concatenate([np.array([], np.int16)] + [t.notes["pitch"] for t in score.tracks])
+    low, high = (int(pitches.min()) - 2, int(pitches.max()) + 2) if pitches.size else (60, 60)
+    if high - low < 24:  # at least two octaves, so a C label always shows
+        mid = (low + high) // 2
+        low, high = mid - 12, mid + 12
     # black-key rows shaded like a keyboard, so a pitch can be read across the picture
     black = [p for p in range(low, high + 1) if p % 12 in (1, 3, 6, 8, 10)]
     ax.add_collection(PolyCollection(
@@ -88,9 +107,9 @@ def plot_pianoroll(score: Score, path, title: str | None = None, dpi: int = DPI)
             s, e, p = n["start"], n["start"] + n["duration"], n["pitch"].astype(float)
             verts = np.stack([np.stack([s, p - 0.4], 1), np.stack([e, p - 0.4], 1),
                               np.stack([e, p + 0.4], 1), np.stack([s, p + 0.4], 1)], 1)  # (N, 4, 2)
-            alpha = 0.45 + 0.55 * np.clip(n["velocity"], 0, 127) / 127
-            face = np.column_stack([np.tile(color, (len(n), 1)), alpha])  # (N, 4) RGBA
-            ax.add_collection(PolyCollection(verts, facecolors=face, edgecolors=color,
+            opacity = (0.45 + 0.55 * np.clip(n["velocity"], 0, 127) / 127) * alpha
+            face = np.column_stack([np.tile(color, (len(n), 1)), opacity])  # (N, 4) RGBA
+            ax.add_collection(PolyCollection(verts, facecolors=face, edgecolors=(*color, alpha),
                                              linewidths=0.4, zorder=2))
         handles.append(Rectangle((0, 0), 1, 1, color=color, label=track_label(track, i)))
 
@@ -108,15 +127,4 @@ def plot_pianoroll(score: Score, path, title: str | None = None, dpi: int = DPI)
     ax.set_ylabel("pitch")
     ax.tick_params(length=0)
     ax.spines["top"].set_visible(False)  # the right spine stays: it closes the last bar
-    if handles:
-        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=ncol, fontsize=8,
-                  frameon=False, borderaxespad=0.2, handlelength=1.2, columnspacing=1.2)
-    if title:
-        fig.text(left / width, 1 - 0.1 / height, title, ha="left", va="top", fontsize=11)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        fig.savefig(tmp, format="png", dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return handles
