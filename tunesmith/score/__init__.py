@@ -15,8 +15,13 @@ from tunesmith.score.model import (
 )
 from tunesmith.score.transforms import (
     Transposed,
+    append,
+    fragment,
+    invert,
     merge_tracks,
     quantize,
+    retrograde,
+    scale_time,
     skyline,
     slice_bars,
     split_tracks,
@@ -25,6 +30,6 @@ from tunesmith.score.transforms import (
 
 __all__ = [
     "MAX_NOTES", "NOTE_DTYPE", "TPQ", "KeySignature", "Metadata", "Score", "Tempo", "TimeSignature", "Track",
-    "Transposed", "merge_tracks", "note_array", "quantize", "skyline", "slice_bars", "sort_notes",
-    "split_tracks", "transpose",
+    "Transposed", "append", "fragment", "invert", "merge_tracks", "note_array", "quantize", "retrograde",
+    "scale_time", "skyline", "slice_bars", "sort_notes", "split_tracks", "transpose",
 ]

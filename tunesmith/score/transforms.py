@@ -136,3 +136,84 @@ def skyline(score: Score) -> Score:
     top["duration"] = np.minimum(top["duration"], nxt - top["start"])
     program = next((t.program for t in score.tracks if not t.is_drum), 0)
     return score.replace(tracks=(Track(top, program=program, name="melody"),))
+
+
+# --- motif transforms: how a motif is developed ----------------------------------------------------------------
+def invert(score: Score, axis: int, low: int = 0, high: int = 127) -> Transposed:
+    """Mirror every pitched note around MIDI pitch `axis` (chromatic inversion: a rising third falls a third);
+    notes leaving [low, high] are dropped. `theory.motif.diatonic_invert` keeps the notes in a key."""
+    dropped = 0
+    tracks = []
+    for t in score.tracks:
+        if t.is_drum:
+            tracks.append(t)
+            continue
+        notes = t.notes.copy()
+        notes["pitch"] = 2 * axis - notes["pitch"].astype(np.int64)
+        keep = (notes["pitch"] >= low) & (notes["pitch"] <= high)
+        dropped += int((~keep).sum())
+        tracks.append(t.replace(notes=sort_notes(notes[keep])))
+    return Transposed(score.replace(tracks=tuple(tracks)), dropped)
+
+
+def retrograde(score: Score) -> Score:
+    """The notes backwards in time: a note ending `x` ticks before the end begins `x` ticks after the first
+    onset. The span from the first onset to the last offset is kept; fermatas are mirrored the same way."""
+    notes = score.all_notes()
+    if not len(notes):
+        return score
+    first, end = int(notes["start"].min()), score.end
+    tracks = []
+    for t in score.tracks:
+        n = t.notes.copy()
+        n["start"] = first + end - (n["start"] + n["duration"])
+        tracks.append(t.replace(notes=sort_notes(n)))
+    fermatas = tuple(sorted(first + end - f for f in score.fermatas))
+    return score.replace(tracks=tuple(tracks), fermatas=fermatas)
+
+
+def scale_time(score: Score, factor: float) -> Score:
+    """Onsets and durations times `factor` (2: augmentation, 0.5: diminution), rounded to whole ticks; a note
+    keeps at least one tick. Tempo, meter and key maps stay where they are."""
+    if not 0 < factor <= 64:
+        raise ValueError(f"time factor must be in (0, 64], got {factor}")
+    tracks = []
+    for t in score.tracks:
+        n = t.notes.copy()
+        start = np.rint(n["start"] * factor).astype(np.int64)
+        end = np.rint((n["start"] + n["duration"]) * factor).astype(np.int64)
+        n["start"], n["duration"] = start, np.maximum(end - start, 1)
+        tracks.append(t.replace(notes=n))
+    return score.replace(tracks=tuple(tracks), fermatas=tuple(int(round(f * factor)) for f in score.fermatas))
+
+
+def fragment(score: Score, first: int, stop: int) -> Score:
+    """Onsets [first, stop) of the score (counted over all tracks, chords as one onset) as a new score that
+    begins at the first of them: the head or tail of a motif."""
+    onsets = np.unique(score.all_notes()["start"])
+    if not 0 <= first < stop <= len(onsets):
+        raise ValueError(f"need 0 <= first < stop <= {len(onsets)} onsets, got {first}, {stop}")
+    lo = int(onsets[first])
+    hi = int(onsets[stop]) if stop < len(onsets) else score.end + 1
+    tracks = []
+    for t in score.tracks:
+        n = t.notes[(t.notes["start"] >= lo) & (t.notes["start"] < hi)].copy()
+        n["duration"] = np.minimum(n["start"] + n["duration"], max(hi, lo + 1)) - n["start"]
+        n["start"] -= lo
+        tracks.append(t.replace(notes=n))
+    return score.replace(tracks=tuple(tracks), fermatas=tuple(f - lo for f in score.fermatas if lo <= f < hi))
+
+
+def append(score: Score, other: Score, at: int | None = None) -> Score:
+    """`other`'s notes track by track after `score`'s, beginning at tick `at` (default: where `score` ends);
+    the maps of `score` are kept. Tracks `score` lacks are taken from `other`."""
+    at = score.end if at is None else at
+    tracks = list(score.tracks)
+    for i, t in enumerate(other.tracks):
+        n = t.notes.copy()
+        n["start"] += at
+        if i < len(tracks):
+            tracks[i] = tracks[i].replace(notes=sort_notes(np.concatenate([tracks[i].notes, n])))
+        else:
+            tracks.append(t.replace(notes=n))
+    return score.replace(tracks=tuple(tracks), fermatas=score.fermatas + tuple(f + at for f in other.fermatas))
