@@ -62,6 +62,9 @@ def register(sub) -> None:
     _add_common(p)
     p.add_argument("-n", "--number", type=int, default=1, help="how many pieces (seeds seed, seed+1, ...)")
     p.add_argument("--stream", action="store_true", help="print each note as soon as it is decided")
+    p.add_argument("--attention", action="store_true",
+                   help="also draw which earlier bars and notes the model attended to as it wrote each bar "
+                        "(<piece>-attention.png, -heads.png; models with attention)")
     p.set_defaults(func=run_compose)
 
     c = sub.add_parser("continue", help="continue a primer (MIDI, MusicXML or ABC) by some bars", epilog=EPILOG,
@@ -113,13 +116,24 @@ def run_compose(args) -> int:
         return 0
     from tunesmith.generation.job import compose_files
 
+    model = args.model
+    if args.attention:  # loaded here, so that the pictures use the model that composed
+        from tunesmith.generation.load import load
+
+        model = load(args.model)
+
     def show(r):
         a = r["analysis"]
         print(f"{r['files']['json']}: {a['bars']} bars, {a['notes']} notes, {a['notated_key']}, {a['meter']}, "
               f"{a['seconds']:.1f} s, in key {a['in_key_rate']}; composed in {r['timings_s']['compose']:.2f} s",
               flush=True)
+        if args.attention:
+            from tunesmith.assistant.attention_job import compose_attention
 
-    compose_files(args.model, req, args.out, args.number, _formats(args), on_piece=show)
+            for path in compose_attention(model, r, args.out).values():
+                print(f"  {path}", flush=True)
+
+    compose_files(model, req, args.out, args.number, _formats(args), on_piece=show)
     print(f"files in {args.out}/")
     return 0
 
