@@ -353,3 +353,13 @@ def test_a_million_tempo_changes(tmp_path):
     (tmp_path / "tempos.mid").write_bytes(data)
     with pytest.raises(ScoreError, match=f"{MAX_NOTES + 1} tempo, meter and key events is more than"):
         read_midi(tmp_path / "tempos.mid")
+
+
+def test_a_file_larger_than_any_piece_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from tunesmith.io import midi
+
+    monkeypatch.setattr(midi, "MAX_MIDI_BYTES", 100)
+    path = tmp_path / "big.mid"
+    path.write_bytes(b"MThd" + bytes(200))
+    with pytest.raises(ScoreError, match="more than a MIDI file of music holds"):
+        midi.read_midi(path)

@@ -24,6 +24,8 @@ from tunesmith.score.model import (
 )
 
 FERMATA = "fermata"  # the text of the marker meta event that carries a fermata
+# a whole opera in MIDI is a few MB; past this a file is hostile, and symusic would hold all of it in memory
+MAX_MIDI_BYTES = 32 << 20
 
 
 def key_from_sharps(sharps: int, minor: bool) -> KeySignature:
@@ -208,6 +210,10 @@ def read_midi(path) -> Score:
 
     path = os.fspath(path)  # os.path, not pathlib: a few microseconds a file, on a few tens
     with open(path, "rb", buffering=0) as f:  # unbuffered: one read of the whole file, a few us less
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_MIDI_BYTES:
+            raise ScoreError(f"{path}: {size:,} bytes is more than a MIDI file of music holds "
+                             f"(at most {MAX_MIDI_BYTES:,})")
         data = f.readall()
     if not data:
         raise ScoreError(f"{path}: empty file")
