@@ -57,6 +57,19 @@ def motif_of(score: Score, name: str = "the motif") -> Motif:
     return Motif(notes, melody_tokens(Score(tracks=(Track(notes),))), first)
 
 
+def request_notes(path) -> tuple[tuple[int, int, int], ...]:
+    """The motif of a file as `Request.motif` takes it (`tunesmith compose --motif FILE`): (pitch, start tick,
+    duration ticks) of its melody, where its first note falls in the bar kept (a motif may begin on a
+    pickup). A one-line TunesmithError for a file that holds no motif."""
+    from tunesmith.io import read
+
+    score = read(path)
+    motif = motif_of(score, Path(path).name)
+    first = int(skyline(score).tracks[0].notes["start"][0])
+    bar = max(score.time_signatures[0].bar_ticks, 1)
+    return tuple((int(n["pitch"]), int(n["start"]) + first % bar, int(n["duration"])) for n in motif.notes)
+
+
 @dataclass
 class Hits:
     """Where a motif occurs in the memory."""
@@ -162,7 +175,7 @@ def motif_job(path, corpora=None, out=None, recurring_motifs: bool = False, piec
     a studio library), with its six developments and how common each is. With `out`, the developments are
     written as MIDI and MusicXML. Bad input raises a TunesmithError with a one-line message."""
     from tunesmith.evaluation.corpus_index import memory_index, merged
-    from tunesmith.evaluation.originality import build_index, token_stream
+    from tunesmith.evaluation.originality import build_index, warm
     from tunesmith.io import read
     from tunesmith.theory.motif import developments
 
@@ -175,7 +188,7 @@ def motif_job(path, corpora=None, out=None, recurring_motifs: bool = False, piec
     pieces = list(pieces)
     if pieces:
         index = merged(index, build_index(pieces, source="library"))
-    token_stream(index)  # built once per index: the queries below are then binary searches
+    warm(index)  # built once per index: the queries below are then binary searches
     t1 = time.perf_counter()
     resolve = _resolver(dict(pieces))
     report = MotifReport(str(path), 0, index.source, len(index), {})

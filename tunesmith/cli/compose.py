@@ -62,6 +62,8 @@ def register(sub) -> None:
     _add_common(p)
     p.add_argument("-n", "--number", type=int, default=1, help="how many pieces (seeds seed, seed+1, ...)")
     p.add_argument("--stream", action="store_true", help="print each note as soon as it is decided")
+    p.add_argument("--motif", metavar="FILE", help="prefer to bring back this motif (a short melody: MIDI, "
+                   "MusicXML, ABC or JSON) while composing: see `tunesmith motif`")
     p.add_argument("--attention", action="store_true",
                    help="also draw which earlier bars and notes the model attended to as it wrote each bar "
                         "(<piece>-attention.png, -heads.png; models with attention)")
@@ -89,12 +91,17 @@ def request_of(args):
         penalty["key_penalty"] = 0.0 if args.chromatic else args.key_penalty
     if args.hold_penalty is not None:
         penalty["hold_penalty"] = args.hold_penalty
+    motif = None
+    if getattr(args, "motif", None):  # compose has --motif, continue has not
+        from tunesmith.assistant.motifs import request_notes
+
+        motif = request_notes(args.motif)
     return Request(style=args.style, key=args.key, meter=args.meter, tempo=args.tempo, bars=args.bars,
                    seed=args.seed, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                    beams=args.beams, in_key=args.in_key, max_leap=args.max_leap,
                    max_rest=None if args.max_rest < 0 else args.max_rest, voices=args.voices,
                    end_on_tonic=not args.no_tonic_ending, voice_leading=not args.free_voice_leading,
-                   programs=programs, **penalty)
+                   programs=programs, motif=motif, **penalty)
 
 
 def _formats(args) -> tuple[str, ...]:

@@ -267,6 +267,13 @@ def occurrences(index: Index, tokens, first_units: int | None = None, free_end: 
     return np.sort(cand)
 
 
+def warm(index: Index) -> None:
+    """Build what `occurrences` caches per index (the token stream, the pieces' last positions), so that the
+    queries after it are the binary searches alone."""
+    token_stream(index)
+    _tails(index)
+
+
 def locate(index: Index, positions) -> list[tuple[str, int]]:
     """(piece id, note number in its melody from 0) of each corpus position `occurrences` returns."""
     positions = np.asarray(positions, np.int64)

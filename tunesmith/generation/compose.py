@@ -172,6 +172,10 @@ def rules_for(tokenizer, cond: Conditioning, request: Request, steps: int, batch
         cons += [Echo(start, stop, offset) for start, stop, offset in form_plan(steps // bar, bar, request.seed)]
     if request.voice_leading and playing > 1:
         cons.append(VoiceLeading())
+    if request.motif:
+        from tunesmith.generation.motif import MotifBias
+
+        cons.append(MotifBias.of(request.motif, TPQ // spq, bar))
     check_feasible(tokenizer, cons)
     return Rules(tokenizer, batch, cons)
 

@@ -28,6 +28,7 @@ PENALTY = (0.0, 100.0)  # nats: 100 already forbids in practice
 TEMPO = (20.0, 400.0)  # quarter notes per minute
 MAX_LEAP = (0, 127)  # semitones
 MAX_VOICES = 128  # `check_for` bounds it by the model's voices
+MOTIF_NOTES = 32
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Request:
     # {style: {key: weight}}: an open key is drawn from it (a model's "keys", the keys of its corpus: see
     # tunesmith.data.stats.key_prior); None: the model draws the key itself
     key_prior: dict | None = None
+    # a motif to prefer while composing, as notes (pitch, start tick, duration ticks): see generation/motif.py
+    motif: tuple[tuple[int, int, int], ...] | None = None
 
     def resolved(self, tuned: dict | None = None) -> Request:
         """This request with the settings it leaves open (None) filled in: from `tuned` (a model's config.json
@@ -120,6 +123,8 @@ class Request:
                 _whole(f"the range of voice {v}", p, 0, 127)
             if pair[0] > pair[1]:
                 raise ConfigError(f"the range of voice {v}, {pair[0]}..{pair[1]}, holds no note")
+        if self.motif is not None:
+            _motif(self.motif)
         for name in ("in_key", "end_on_tonic"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name.replace('_', ' ')} is true or false, got {getattr(self, name)!r}")
@@ -175,6 +180,15 @@ def _prior(prior) -> None:
                 ok = False
             if not ok:
                 raise ConfigError(f"key prior: {key!r} is not a key token value such as 'G_major'")
+
+
+def _motif(notes) -> None:
+    ok = isinstance(notes, tuple | list) and 3 <= len(notes) <= MOTIF_NOTES and all(
+        isinstance(n, tuple | list) and len(n) == 3 and all(isinstance(x, int) and not isinstance(x, bool) for x in n)
+        and 0 <= n[0] <= 127 and 0 <= n[1] and 0 < n[2] for n in notes)
+    if not ok or any(b[1] <= a[1] for a, b in zip(notes, notes[1:])):
+        raise ConfigError(f"a motif is 3..{MOTIF_NOTES} notes (pitch 0..127, start tick, duration ticks > 0) in "
+                          "order of their starts")
 
 
 def parse_key(text: str) -> str:
