@@ -210,6 +210,12 @@ def token_stream(index: Index) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=4)
+def _intervals(index: Index) -> np.ndarray:
+    """The token stream's intervals (its high bytes) as int16: what a rhythm-free query scans."""
+    return (token_stream(index) >> 8).astype(np.int16)
+
+
+@functools.lru_cache(maxsize=4)
 def _tails(index: Index) -> np.ndarray:
     """The last seed - 1 positions of each piece (no seed begins there), sorted."""
     tails = index.offsets[1:, None].astype(np.int64) - np.arange(index.seed - 1, 0, -1)[None, :]
@@ -217,12 +223,15 @@ def _tails(index: Index) -> np.ndarray:
     return np.unique(tails[tails >= starts])
 
 
-def _prefix_range(index: Index, tokens: np.ndarray) -> np.ndarray:
-    """Positions of every seed that begins with `tokens` (1..seed of them): a range of the sorted keys."""
-    prefix = 0
+def _prefix_range(index: Index, tokens: np.ndarray, interval: int | None = None) -> np.ndarray:
+    """Positions of every seed that begins with `tokens` (1..seed of them), and then, if given and there is room,
+    a token of that `interval` (its high byte, any duration): a range of the sorted keys."""
+    prefix, bits = 0, 0
     for t in tokens.tolist():
-        prefix = (prefix << 16) | t
-    shift = 16 * (index.seed - len(tokens))
+        prefix, bits = (prefix << 16) | t, bits + 16
+    if interval is not None and bits < 16 * index.seed:
+        prefix, bits = (prefix << 8) | interval, bits + 8
+    shift = 16 * index.seed - bits
     lo = np.searchsorted(index.keys, np.uint64(prefix << shift), side="left")
     end = (prefix + 1) << shift  # the first key past the range: past every key if it does not fit 64 bits
     hi = len(index.keys) if end >= 1 << 64 else np.searchsorted(index.keys, np.uint64(end), side="left")
@@ -243,14 +252,18 @@ def occurrences(index: Index, tokens, first_units: int | None = None, free_end: 
     stream = token_stream(index)
     total = len(stream)
     exact = n - 1 if free_end else n  # tokens to match in full; the last by its interval alone
-    if not rhythm:
-        lanes = np.lib.stride_tricks.sliding_window_view(stream >> 8, n) if total >= n else np.zeros((0, n))
-        cand = np.flatnonzero((lanes == tokens >> 8).all(1))
+    if not rhythm:  # a scan of the intervals, one token of the motif at a time
+        intervals = _intervals(index)
+        hit = np.ones(max(total - n + 1, 0), np.bool_)
+        for i, t in enumerate((tokens >> 8).tolist()):
+            hit &= intervals[i:i + len(hit)] == t
+        cand = np.flatnonzero(hit)
     else:
         head = tokens[: min(exact, index.seed)]
         if len(head):
             tails = _tails(index)  # positions no seed begins at: the last few of each piece
-            cand = np.concatenate([_prefix_range(index, head), tails[stream[tails] == head[0]]])
+            after = int(tokens[len(head)] >> 8) if len(head) < n else None  # the free end's interval
+            cand = np.concatenate([_prefix_range(index, head, after), tails[stream[tails] == head[0]]])
         else:  # a two-note motif with a free end: any interval-matching token
             cand = np.flatnonzero(stream >> 8 == tokens[0] >> 8)
         cand = cand[cand + n <= total]
@@ -272,6 +285,7 @@ def warm(index: Index) -> None:
     queries after it are the binary searches alone."""
     token_stream(index)
     _tails(index)
+    _intervals(index)
 
 
 def locate(index: Index, positions) -> list[tuple[str, int]]:
