@@ -57,7 +57,7 @@ def test_every_family_trains_and_reloads(name, arrays_dir, tmp_path):
 
 def test_early_stopping(arrays_dir, tmp_path, monkeypatch):
     """Validation losses that only rise stop the run after `patience` evaluations; best/ keeps the first."""
-    from tunesmith.training import trainer
+    from tunesmith.training import sources
 
     calls = []
 
@@ -65,7 +65,7 @@ def test_early_stopping(arrays_dir, tmp_path, monkeypatch):
         calls.append(1)
         return 3.0 + len(calls), 1
 
-    monkeypatch.setattr(trainer, "nll_sum", rising)
+    monkeypatch.setattr(sources.TokenSource, "nll_sum", rising)
     r = train(preset(arrays_dir, "train.max_steps=100", "train.eval_every=5", "train.patience=2"), tmp_path)
     assert r.stopped_early and r.step == 15 and r.best_valid_nll == 4.0
     assert read_config(tmp_path / "best")["step"] == 5
@@ -138,3 +138,25 @@ def test_auto_precision_is_fp32_on_every_cpu(native, monkeypatch):
     cpu = torch.device("cpu")
     assert not trainer.use_bf16("auto", cpu) and not trainer.use_bf16("fp32", cpu)
     assert trainer.use_bf16("bf16", cpu)
+
+
+def test_the_trainer_runs_the_model_s_own_training_step(arrays_dir, tmp_path, monkeypatch):
+    """A family with its own loss needs no trainer of its own: the trainer minimises what `training_step`
+    returns and logs what it reports beside it (averaged like the loss)."""
+    from tunesmith import models
+    from tunesmith.models.rnn import RNN, RNNConfig
+
+    class Doubled(RNN):
+        name = "doubled"
+
+        def training_step(self, batch):
+            x, y = batch
+            _, loss = self(x, y)
+            return 2 * loss, {"half": loss}
+
+    monkeypatch.setitem(models.MODELS, "doubled", (RNNConfig, Doubled))
+    train(preset(arrays_dir, 'model.name="doubled"', "train.max_steps=20", "train.log_every=5"), tmp_path)
+    loss, half = rows(tmp_path, "train/loss"), rows(tmp_path, "train/half")
+    assert [s for s, _ in loss] == [s for s, _ in half] == [5, 10, 15, 20]
+    for (_, a), (_, b) in zip(loss, half):
+        assert math.isclose(a, 2 * b, rel_tol=1e-6)

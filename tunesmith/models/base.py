@@ -24,6 +24,10 @@ as the model attends when it generates (the Transformer's window of `block_size`
 RNN's last `attn_length` outputs): what the assistant draws (tunesmith.assistant.attention). A conditional
 model offers its decoder's self-attention the same way.
 
+Training goes through `model.training_step(batch) -> (loss, logs)` only (here: the mean cross-entropy of
+windows (x, y)); `data_kind` names the data the trainer feeds it (tunesmith.training.sources), so that a
+family with another loss or other data (a conditional model's source/target pairs) trains with the one trainer.
+
 Conditioning (style, key, meter, tempo) needs no special input: it is the tokens the tokenizers put right
 after BOS, so every model is conditioned by its prefix.
 """
@@ -79,6 +83,7 @@ class SequenceModel(nn.Module):
 
     name: ClassVar[str] = ""
     attends: ClassVar[bool] = False  # True where `attention` is implemented
+    data_kind: ClassVar[str] = "sequence"  # what the trainer feeds `training_step`: tunesmith.training.sources
 
     def __init__(self, config):
         super().__init__()
@@ -95,6 +100,13 @@ class SequenceModel(nn.Module):
             return logits, None
         loss = F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=-1)
         return logits, loss
+
+    def training_step(self, batch) -> tuple[torch.Tensor, dict]:
+        """(loss to minimise, {name: 0-dim tensor} to log) on one training batch: here windows (x, y), each
+        (B, T), y shifted by one. The trainer calls only this, so a family with another loss defines its own."""
+        x, y = batch
+        _, loss = self(x, y)
+        return loss, {}
 
     def init_state(self, batch_size: int, device=None) -> State:
         raise NotImplementedError

@@ -1,5 +1,7 @@
 """The one trainer: AdamW, warmup + cosine schedule, gradient clipping, mixed precision, periodic evaluation,
-early stopping, checkpoints, exact resume and data parallelism. Losses live with the models.
+early stopping, checkpoints, exact resume and data parallelism. Losses live with the models: the trainer
+calls only `model.training_step(batch) -> (loss, logs)`, on batches from the data source of the model's
+`data_kind` (tunesmith.training.sources), so a family with another loss or other data needs no trainer of its own.
 
     from tunesmith.training import load_preset, train
     result = train(load_preset("chorales-lstm", ["train.max_steps=2000"]), out="runs/lstm")
@@ -14,7 +16,6 @@ log_every: it is averaged over each logging interval).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import math
 import shutil
@@ -23,14 +24,14 @@ from pathlib import Path
 
 import torch
 
-from tunesmith.data.arrays import TokenArrays
 from tunesmith.errors import ConfigError, TunesmithError
 from tunesmith.models import MODELS, checkpoint
 from tunesmith.training import distributed
 from tunesmith.training.config import RunConfig
-from tunesmith.training.data import Windows, nll_sum, resolve_data, unigram_nll
+from tunesmith.training.data import resolve_data
 from tunesmith.training.metrics import MetricsLog
 from tunesmith.training.schedule import lr_at
+from tunesmith.training.sources import open_source
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +72,17 @@ def make_optimizer(model, t) -> torch.optim.AdamW:
     return torch.optim.AdamW(groups, lr=t.lr, betas=t.betas, fused=True)
 
 
-def provenance(arrays: TokenArrays) -> dict:
-    meta = arrays.meta
-    return {"folder": str(arrays.folder),
-            "meta_sha256": hashlib.sha256((arrays.folder / "meta.json").read_bytes()).hexdigest(),
-            "tokens": {s: meta["splits"][s]["tokens"] for s in arrays.splits},
-            "source": meta.get("source", {}), "augmentation": meta.get("augmentation", {})}
+class Stepper(torch.nn.Module):
+    """The model's `training_step` as a module's forward, so that DistributedDataParallel (which syncs
+    gradients only for what runs through its own forward) and torch.compile wrap the model's own loss,
+    whatever it is. It holds the model's parameters and no others."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, batch):
+        return self.model.training_step(batch)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,29 +102,30 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
     """Train `run`, writing checkpoints and metrics to `out`; continue from checkpoint `resume` if given."""
     t, out = run.train, Path(out)
     d = distributed.setup(t.device)
-    arrays = TokenArrays.load(resolve_data(run.data))
-    train_ids, valid_ids = arrays.split("train"), arrays.split("valid")
-    if t.eval_tokens:
-        valid_ids = valid_ids[: t.eval_tokens + 1]
-    cfg = dataclasses.replace(run.model_config, vocab_size=arrays.vocab_size)
+    model_cls = MODELS[run.model][1]
+    source = open_source(model_cls.data_kind, resolve_data(run.data), t)
+    cfg = dataclasses.replace(run.model_config, vocab_size=source.vocab_size)
     if hasattr(cfg, "block_size"):  # the Transformer's context is the training window
         cfg = dataclasses.replace(cfg, block_size=t.block_size)
     run = dataclasses.replace(run, model_config=cfg)
 
     torch.manual_seed(t.seed)  # same initial weights on every rank
-    model = MODELS[run.model][1](cfg).to(d.device)
+    model = model_cls(cfg).to(d.device)
     opt = make_optimizer(model, t)
-    windows = Windows(train_ids, t.block_size, t.batch_size, t.seed, d.rank, d.world)
+    if t.batch_size % d.world:
+        raise TunesmithError(f"batch_size {t.batch_size} does not split evenly over {d.world} ranks")
+    sampler = source.sampler(t.seed, d.rank, d.world)
     torch.manual_seed(t.seed + d.rank)  # dropout differs across ranks
     counters = {"step": 0, "best": math.inf, "bad_evals": 0, "valid_nll": math.nan, "world": d.world}
     if resume is not None:
-        counters = restore(resume, model, opt, windows, d)
+        counters = restore(resume, model, opt, sampler, d)
     bf16 = use_bf16(t.precision, d.device)
     amp = lambda: torch.autocast(d.device.type, dtype=torch.bfloat16, enabled=bf16)  # noqa: E731
-    net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
+    net = Stepper(model)
+    net = torch.nn.parallel.DistributedDataParallel(net) if d.world > 1 else net
     if t.compile:
         net = torch.compile(net)
-    unigram = unigram_nll(train_ids, valid_ids, arrays.vocab_size)
+    unigram = source.unigram_nll()
     metrics = None
     if d.main:
         out.mkdir(parents=True, exist_ok=True)
@@ -131,21 +138,21 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
         if not d.main:
             return
         config = {"step": counters["step"], "model": {"name": run.model, "config": dataclasses.asdict(cfg)},
-                  "params": model.num_params(), "tokenizer": arrays.meta["representation"],
-                  "vocab": arrays.meta["vocab"], "run": run.to_dict(), "data": provenance(arrays),
+                  "params": model.num_params(), "tokenizer": source.meta["representation"],
+                  "vocab": source.meta["vocab"], "run": run.to_dict(), "data": source.provenance(),
                   "metrics": {"valid_nll": counters["valid_nll"], "best_valid_nll": counters["best"],
                               "unigram_nll": unigram},
                   "trainer": counters}
         training = None
         if with_training:
-            training = {f"rng.torch.{r}": s for r, s in enumerate(rng)} | {"rng.data": windows.get_state()}
+            training = {f"rng.torch.{r}": s for r, s in enumerate(rng)} | {"rng.data": sampler.get_state()}
             for i, state in opt.state_dict()["state"].items():
                 training |= {f"optim.{i}.{k}": v for k, v in state.items()}
         checkpoint.save(folder, model, config, training)
 
-    step, stop = counters["step"], False
-    tokens_per_step = t.batch_size * t.block_size
+    step, stop, tokens = counters["step"], False, 0
     loss_sum, loss_n, tic, paused = torch.zeros((), device=d.device), 0, time.perf_counter(), 0.0
+    log_sums: dict[str, torch.Tensor] = {}  # what training_step logs besides the loss, summed likewise
     trained, timed_out = 0.0, False  # seconds of training steps in this process (evaluation not counted)
     from tqdm import tqdm
 
@@ -154,9 +161,10 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
     while step < t.max_steps and not stop and not timed_out:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, t.lr, t.warmup_steps, t.max_steps, t.min_lr_ratio, t.schedule)
-        x, y = (a.to(d.device, non_blocking=True) for a in windows.next())
+        batch, n = sampler.next()
+        batch = tuple(a.to(d.device, non_blocking=True) for a in batch)
         with amp():
-            _, loss = net(x, y)
+            loss, logs = net(batch)
         loss.backward()
         if t.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
@@ -165,28 +173,34 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
         step += 1
         counters["step"] = step
         loss_sum += loss.detach()
+        for k, v in logs.items():
+            log_sums[k] = log_sums.get(k, 0) + v.detach().float()
         loss_n += 1
+        tokens += n
         bar.update(1)
         last = step == t.max_steps
         if step % t.log_every == 0 or last:
             elapsed = time.perf_counter() - tic - paused
             trained += elapsed
             over = torch.tensor(float(t.max_minutes > 0 and trained >= t.max_minutes * 60), device=d.device)
-            total, over = distributed.all_sum(d, torch.stack([loss_sum, over]))  # ranks stop together
+            names = sorted(log_sums)
+            sums = distributed.all_sum(d, torch.stack([loss_sum, over, *(log_sums[k] for k in names)]))
+            total, over = sums[0], sums[1]  # ranks stop together
             mean = float(total) / (loss_n * d.world)  # global batch mean
             timed_out = bool(over > 0)
             last = last or timed_out
-            speed = loss_n * tokens_per_step / max(elapsed, 1e-9)
+            speed = tokens * d.world / max(elapsed, 1e-9)
             if d.main:
+                extra = {f"train/{k}": float(v) / (loss_n * d.world) for k, v in zip(names, sums[2:])}
                 metrics.log(step, **{"train/loss": mean, "train/lr": opt.param_groups[0]["lr"],
-                                     "train/tokens_per_s": speed})
+                                     "train/tokens_per_s": speed}, **extra)
             bar.set_postfix(loss=f"{mean:.3f}", tok_s=f"{speed:,.0f}", val=f"{counters['valid_nll']:.3f}")
             loss_sum.zero_()
-            loss_n, tic, paused = 0, time.perf_counter(), 0.0
+            log_sums.clear()
+            loss_n, tokens, tic, paused = 0, 0, time.perf_counter(), 0.0
         if step % t.eval_every == 0 or last:
             t0 = time.perf_counter()
-            total, count = nll_sum(model, valid_ids, t.block_size, max(1, t.batch_size // d.world), d.device,
-                                    amp, d.rank, d.world)
+            total, count = source.nll_sum(model, max(1, t.batch_size // d.world), d.device, amp, d.rank, d.world)
             total, count = distributed.all_sum(d, torch.tensor([total, float(count)], dtype=torch.float64))
             counters["valid_nll"] = val = float(total / count)
             improved = val < counters["best"]
@@ -219,8 +233,8 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
     return Result(model, step, counters["valid_nll"], counters["best"], unigram, stop, out)
 
 
-def restore(folder, model, opt, windows: Windows, d: distributed.Dist) -> dict:
-    """Load weights, optimizer moments, random states and data position from a training checkpoint."""
+def restore(folder, model, opt, sampler, d: distributed.Dist) -> dict:
+    """Load weights, optimizer moments, random states and data position (`sampler`'s) from a training checkpoint."""
     from safetensors.torch import load_model
 
     config = checkpoint.read_config(folder)
@@ -235,7 +249,7 @@ def restore(folder, model, opt, windows: Windows, d: distributed.Dist) -> dict:
             _, i, name = key.split(".", 2)
             state.setdefault(int(i), {})[name] = v
     opt.load_state_dict({"state": state, "param_groups": opt.state_dict()["param_groups"]})
-    windows.set_state(tensors["rng.data"])
+    sampler.set_state(tensors["rng.data"])
     if f"rng.torch.{d.rank}" in tensors and config["trainer"].get("world") == d.world:
         torch.set_rng_state(tensors[f"rng.torch.{d.rank}"])
     else:
