@@ -17,6 +17,8 @@ VARIANTS = [
     ("rnn", {"cell": "rnn", "tie_embeddings": False}),
     ("attention-rnn", {}),
     ("attention-rnn", {"n_embd": 24, "tie_embeddings": False}),
+    ("seq2seq", {}),
+    ("seq2seq", {"enc_layers": 2, "dec_layers": 3, "tie_embeddings": False}),
 ]
 
 
@@ -40,6 +42,8 @@ def test_the_size_computed_without_building_is_the_built_size(name, fields):
     ("rnn", {"hidden": 0}, "hidden must be in"),
     ("rnn", {"cell": "transformer"}, "unknown cell"),
     ("attention-rnn", {"attn_length": 0}, "attn_length must be in"),
+    ("seq2seq", {"attn_dim": 30, "n_head": 4}, "must split into 4 heads"),
+    ("seq2seq", {"enc_layers": 0}, "enc_layers must be in"),
 ])
 def test_absurd_or_mistyped_fields_are_refused(name, fields, message):
     with pytest.raises(ConfigError, match=message):
@@ -48,7 +52,7 @@ def test_absurd_or_mistyped_fields_are_refused(name, fields, message):
 
 @pytest.mark.parametrize("name", list(MODELS))
 def test_a_model_past_the_parameter_budget_is_refused_before_it_is_built(name):
-    wide = "n_embd" if name == "transformer" else "hidden"
+    big = {"transformer": {"n_layer": 256, "n_embd": 4096}, "seq2seq": {"dec_layers": 64, "hidden": 4096}}
     with pytest.raises(ConfigError, match="parameters, more than"):
-        model_config(name, "debug", vocab_size=97, n_layer=256, **{wide: 4096})
+        model_config(name, "debug", vocab_size=97, **big.get(name, {"n_layer": 256, "hidden": 4096}))
     assert model_config(name, "small", vocab_size=97).parameters() < MAX_PARAMETERS

@@ -44,3 +44,28 @@ def make_arrays(folder, n_train: int = 60, n_valid: int = 12):
 @pytest.fixture(scope="session")
 def arrays_dir(tmp_path_factory):
     return make_arrays(tmp_path_factory.mktemp("arrays"))
+
+
+def make_pairs(folder, n_train: int = 60, n_valid: int = 12, stride: int = 2):
+    """Random walks with holes: the source is the walk with a third of its cells masked (id 32), the target
+    the walk, learned where masked. A hole is predictable from both its neighbours, so a model that reads the
+    whole source beats the unigram baseline quickly."""
+    from tunesmith.data.pairs import write_pairs
+
+    def split(n, seed):
+        rng = np.random.default_rng(seed + 10)
+        for piece, shift, ids in pieces(n, seed):
+            ids = np.array(ids[:1] + ids[1:-1][: (len(ids) - 2) // stride * stride] + ids[-1:])
+            learn = np.zeros(len(ids), np.uint8)
+            learn[1:-1] = rng.random(len(ids) - 2) < 0.33
+            src = np.where(learn > 0, 32, ids)
+            yield piece, shift, src, ids, learn
+
+    return write_pairs(folder, StandInTokenizer(), {"train": split(n_train, 0), "valid": split(n_valid, 1)},
+                       layout={"prefix": 1, "stride": stride}, task={"mix": {"holes": 1}},
+                       source={"corpus": "synthetic test patterns"})
+
+
+@pytest.fixture(scope="session")
+def pairs_dir(tmp_path_factory):
+    return make_pairs(tmp_path_factory.mktemp("pairs"))

@@ -40,8 +40,9 @@ def test_save_and_load_without_pickle(name, tmp_path, no_pickle):
     assert tokenizer == {"name": "t"} and config["step"] == 3 and not loaded.training
     assert config["metrics"]["valid_nll"] is None  # strict JSON: no NaN
     x = torch.randint(0, 20, (2, 9))
+    inputs = (x, x) if model.data_kind == "conditional" else (x,)  # a conditional model: a source, then ids
     with torch.no_grad():
-        torch.testing.assert_close(loaded(x)[0], model(x)[0], atol=0, rtol=0)
+        torch.testing.assert_close(loaded(*inputs)[0], model(*inputs)[0], atol=0, rtol=0)
     if model.config.tie_embeddings:
         assert loaded.head.weight is loaded.embed.weight  # still tied after loading
 

@@ -44,8 +44,8 @@ def _metrics(folder):
         return {m for _, m, _ in list(csv.reader(f))[1:]}
 
 
-@pytest.mark.parametrize("name", list(MODELS))
-def test_every_family_trains_and_reloads(name, arrays_dir, tmp_path):
+@pytest.mark.parametrize("name", [n for n, (_, cls) in MODELS.items() if cls.data_kind == "sequence"])
+def test_every_family_trains_and_reloads(name, arrays_dir, tmp_path):  # conditional ones: test_pairs.py
     r = train(preset(arrays_dir, f'model.name="{name}"', "train.max_steps=4", "train.eval_every=4"), tmp_path)
     model, tokenizer, config = load_model(tmp_path / "checkpoints" / "step-0000004")
     assert config["model"]["name"] == name and tokenizer == {"name": "stand-in", "config": {}}

@@ -8,6 +8,7 @@ EPILOG = """examples:
   tunesmith data prepare --midi-dir ~/midi --name mine    your own MIDI files, recursively
   tunesmith data tokenize --corpus chorales --representation voicegrid
   tunesmith data tokenize --corpus folk --representation voicegrid --param voices=1 --transpose=-2:2
+  tunesmith data pairs --tokens chorales-voicegrid --tasks harmonize:0.5,infill:0.35,infill-left:0.15
   tunesmith data list
 """
 
@@ -42,6 +43,15 @@ def register(sub) -> None:
     tp.add_argument("--out", help="output folder (default: <cache>/tokens/<corpus>-<representation>)")
     tp.add_argument("--workers", type=int)
     tp.set_defaults(func=run_tokenize)
+
+    rp = dsub.add_parser("pairs", help="source/target pairs for a conditional model (harmonize, infill)",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    rp.add_argument("--tokens", required=True, help="voice-grid training arrays: a folder or a name under "
+                    "<cache>/tokens/ (tunesmith data tokenize)")
+    rp.add_argument("--tasks", required=True, help="TASK[:WEIGHT],...: harmonize, infill, infill-left")
+    rp.add_argument("--seed", type=int, default=0, help="seeds the masks drawn for each sequence")
+    rp.add_argument("--out", help="output folder (default: <cache>/tokens/<tokens>-pairs)")
+    rp.set_defaults(func=run_pairs)
 
     lp = dsub.add_parser("list", help="list the built-in corpora and what is prepared")
     lp.set_defaults(func=run_list)
@@ -109,6 +119,23 @@ def run_tokenize(args) -> int:
         info = arrays.meta["splits"][s]
         print(f"{s:<6} {len(info['pieces']):>7} sequences {info['tokens']:>10} tokens")
     print(f"vocabulary {arrays.vocab_size} tokens -> {out}")
+    return 0
+
+
+def run_pairs(args) -> int:
+    from pathlib import Path
+
+    from tunesmith.data.arrays import TokenArrays
+    from tunesmith.data.tasks import pairs_from_arrays, parse_mix
+    from tunesmith.training.data import resolve_data
+
+    mix = parse_mix(args.tasks)
+    folder = resolve_data(args.tokens)
+    out = Path(args.out) if args.out else folder.parent / f"{folder.name}-pairs"
+    pairs = pairs_from_arrays(TokenArrays.load(folder), mix, out, seed=args.seed)
+    for s in pairs.meta["splits"]:
+        print(f"{s:<6} {pairs.count(s):>7} pairs {pairs.meta['splits'][s]['tokens']:>10} tokens")
+    print(f"tasks {mix} -> {out}")
     return 0
 
 

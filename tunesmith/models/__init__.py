@@ -1,7 +1,11 @@
-"""Autoregressive sequence models behind one contract (see `base.py`), found by name in a plain dict.
+"""Autoregressive sequence models behind one contract (see `base.py`), and conditional models behind
+another (`conditional.py`: a source encoded, a decoder that is a sequence model given it), found by name in a
+plain dict.
 
     model = build_model("transformer", vocab_size=300, size="small", dropout=0.0)
     logits, loss = model(ids, targets)
+    s2s = build_model("seq2seq", vocab_size=300, size="small")
+    logits, loss = s2s(src, ids, targets); given = s2s.given(src[0])   # given: a sequence model
 """
 
 from __future__ import annotations
@@ -11,22 +15,26 @@ import dataclasses
 from tunesmith.errors import ConfigError
 from tunesmith.models.attention_rnn import AttentionRNN, AttentionRNNConfig
 from tunesmith.models.base import SequenceModel, State, select_state
+from tunesmith.models.conditional import ConditionalModel
 from tunesmith.models.rnn import RNN, RNNConfig
+from tunesmith.models.seq2seq import Seq2Seq, Seq2SeqConfig
 from tunesmith.models.transformer import Transformer, TransformerConfig
 
-MODELS: dict[str, tuple[type, type[SequenceModel]]] = {
+MODELS: dict[str, tuple[type, type[SequenceModel | ConditionalModel]]] = {
     "rnn": (RNNConfig, RNN),
     "attention-rnn": (AttentionRNNConfig, AttentionRNN),
     "transformer": (TransformerConfig, Transformer),
+    "seq2seq": (Seq2SeqConfig, Seq2Seq),
 }
 
 __all__ = [
-    "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConfigError", "RNN", "RNNConfig", "SequenceModel", "State",
-    "Transformer", "TransformerConfig", "build_model", "model_config", "select_state",
+    "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConditionalModel", "ConfigError", "RNN", "RNNConfig",
+    "Seq2Seq", "Seq2SeqConfig", "SequenceModel", "State", "Transformer", "TransformerConfig", "build_model",
+    "model_config", "select_state",
 ]
 
 
-def entry(name: str) -> tuple[type, type[SequenceModel]]:
+def entry(name: str) -> tuple[type, type[SequenceModel | ConditionalModel]]:
     if name not in MODELS:
         raise ConfigError(f"unknown model {name!r}; valid: {', '.join(MODELS)}")
     return MODELS[name]
@@ -47,7 +55,7 @@ def model_config(name: str, size: str | None = None, **fields):
     return cls(**{**base, **fields})
 
 
-def build_model(name: str, size: str | None = None, **fields) -> SequenceModel:
+def build_model(name: str, size: str | None = None, **fields) -> SequenceModel | ConditionalModel:
     """A fresh model `name` of the named size with `fields` overriding its config (vocab_size is required)."""
     cfg = model_config(name, size, **fields)
     if cfg.vocab_size <= 0:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tunesmith.errors import ConfigError
+from tunesmith.errors import ConfigError, TunesmithError
 
 
 class TokenSource:
@@ -30,6 +30,9 @@ class TokenSource:
         from tunesmith.data.arrays import TokenArrays
 
         self.arrays = TokenArrays.load(folder)
+        if self.arrays.meta.get("kind") == "pairs":
+            raise TunesmithError(f"{folder}: source/target pairs; a sequence model trains on flat token arrays "
+                                 "(tunesmith data tokenize)")
         self.train_config = train
         self.train_ids, self.valid_ids = self.arrays.split("train"), self.arrays.split("valid")
         if train.eval_tokens:
@@ -87,7 +90,13 @@ def provenance(folder: Path, meta: dict, tokens: dict) -> dict:
             "tokens": tokens, "source": meta.get("source", {}), "augmentation": meta.get("augmentation", {})}
 
 
-SOURCES = {"sequence": TokenSource}
+def _pairs(folder, train):
+    from tunesmith.training.pairs import PairSource
+
+    return PairSource(folder, train)
+
+
+SOURCES = {"sequence": TokenSource, "conditional": _pairs}
 
 
 def open_source(kind: str, folder, train):
