@@ -209,8 +209,12 @@ def ids_map(model, tokenizer, ids, fermatas=(), labels=None) -> AttentionMap:
     if truncated:  # whole steps, then an EOS
         voices, start = tokenizer.config["voices"], body_start(tokenizer, ids)
         ids = ids[: start + (MAX_TOKENS - start - 1) // voices * voices] + [tokenizer.vocab["EOS"]]
+    from tunesmith.generation.generate import one_thread
+
     model.eval()
-    with torch.inference_mode():
+    # one thread, as when composing: on a busy 2-core machine a chorale took 1.5 s on torch's two threads, 0.38 s
+    # on one
+    with one_thread(), torch.inference_mode():
         weights = model.attention(torch.tensor([ids]))[0].float().numpy()  # (L, H, T, T)
     read = tokenizer.decode(ids).replace(fermatas=tuple(fermatas))  # fermatas are no tokens: kept for readings
     spq = tokenizer.config["steps_per_quarter"]
