@@ -84,8 +84,9 @@ def attention_job(path, model="default", out=None, formats=FORMATS) -> Attention
         readings=[r.text for r in amap.readings], bar_looks=bar_looks(amap))
     t3 = time.perf_counter()
     if out is not None:
-        report.files = write_maps(amap, out, Path(path).stem, formats, f"{Path(path).name}: attention of the "
-                                  f"{loaded.name} model")
+        name = score.metadata.title or Path(path).name
+        report.files = write_maps(amap, out, Path(path).stem, formats, f"{name}: what the {loaded.name} model "
+                                  "attends to")
     report.timings_s = {"read_and_load": round(t1 - t0, 3), "attention": round(t2 - t1, 3),
                         "reading": round(t3 - t2, 3), "draw": round(time.perf_counter() - t3, 3)}
     if "json" in report.files:

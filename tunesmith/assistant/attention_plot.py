@@ -17,14 +17,15 @@ from tunesmith.errors import DependencyError
 
 MIN_ARC = 0.03  # attention below which no arc is drawn
 ARC_COLOR = (0.75, 0.1, 0.1)
+READING_COLOR = (0.05, 0.2, 0.55)
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float, dpi: int = 100):
     try:
         from matplotlib.figure import Figure
     except ImportError:
         raise DependencyError("drawing attention needs matplotlib (pip install matplotlib)") from None
-    return Figure(figsize=(width, height), dpi=100)
+    return Figure(figsize=(width, height), dpi=dpi)
 
 
 def _save(fig, path) -> Path:
@@ -85,12 +86,11 @@ def plot_attention(amap, path, title: str = "") -> Path:
     fig = _figure(width, 10.5)
     roll = fig.add_axes((0.6 / width, 0.5, 1 - 0.9 / width, 0.43))
     handles = draw_pianoroll(roll, amap.score, alpha=0.55)
-    ticks = roll.get_xticks()
-    if len(ticks) == len(amap.bar_labels):  # the bars as the score numbers them (a pickup is bar 0)
-        roll.set_xticks(ticks, amap.bar_labels)
+    _bar_ticks(roll, amap)
     draw_arcs(roll, amap, amap.mean("note_weights"))
     top = roll.get_ylim()[1]
-    roll.set_ylim(roll.get_ylim()[0], top + 6)  # room for the arcs over the highest notes
+    shown = _reading_arcs(roll, amap, top + 5)
+    roll.set_ylim(roll.get_ylim()[0], top + (18 if shown else 6))  # room for the arcs over the highest notes
     from matplotlib.lines import Line2D
 
     handles.append(Line2D([], [], color=ARC_COLOR, label="a note's strongest link a beat or more back"))
@@ -109,9 +109,41 @@ def plot_attention(amap, path, title: str = "") -> Path:
     text = [r.text for r in amap.readings] or ["No bar draws on an earlier one more than distance explains."]
     lines = []
     for t in overview(amap) + [""] + text:
-        lines += textwrap.wrap(t, 80) or [""]
-    fig.text(0.6 / width + 0.58, 0.40, "\n".join(lines[:28]), ha="left", va="top", fontsize=8.5, family="serif")
+        wrapped = textwrap.wrap(t, 92) or [""]
+        if len(lines) + len(wrapped) > 24:
+            lines.append(f"(and {len(text) - text.index(t)} more readings in the report)" if t in text else "")
+            break
+        lines += wrapped
+    fig.text(0.6 / width + 0.58, 0.40, "\n".join(lines), ha="left", va="top", fontsize=8, family="serif")
     return _save(fig, path)
+
+
+def _bar_ticks(ax, amap) -> None:
+    """Bar numbers as the score prints them (a pickup is bar 0), every bar up to 32 bars, else every fourth."""
+    starts = [int(s) * amap.ticks_per_step for s in amap.bar_starts]
+    step = 1 if len(starts) <= 32 else 4
+    ax.set_xticks(starts[::step], amap.bar_labels[::step])
+
+
+def _reading_arcs(ax, amap, y: float) -> int:
+    """The readings that link two bars by what they share, as arcs from the earlier bar's middle to the later
+    one's, labelled over the later bar, above the notes: what a musician looks for first. Returns how many."""
+    from matplotlib.patches import Arc
+
+    starts = [int(s) * amap.ticks_per_step for s in amap.bar_starts] + [int(amap.score.end)]
+    index = {label: i for i, label in enumerate(amap.bar_labels)}
+    shown = [r for r in amap.readings if r.shared and r.lift >= 1.5][:4]
+    for k, r in enumerate(shown):
+        a, b = index[r.source], index[r.bar]
+        x0, x1 = (starts[a] + starts[a + 1]) / 2, (starts[b] + starts[b + 1]) / 2
+        height = 3 + 2.5 * k
+        ax.add_patch(Arc(((x0 + x1) / 2, y), x1 - x0, 2 * height, theta1=0, theta2=180, color=READING_COLOR,
+                         linewidth=2, zorder=4))
+        what = r.shared[0].removeprefix("its ").replace(" returns", "")
+        ax.text((x0 + x1) / 2, y + height + 0.3, f"bar {r.bar} draws on bar {r.source}: {what}",
+                color=READING_COLOR, ha="center", va="bottom", fontsize=8, zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.5})
+    return len(shown)
 
 
 def _bar_heatmap(fig, ax, bars: np.ndarray, labels: list[str]) -> None:
@@ -129,7 +161,7 @@ def _bar_heatmap(fig, ax, bars: np.ndarray, labels: list[str]) -> None:
 def _distance(ax, profile: np.ndarray, unit: str, bar_beats: float | None) -> None:
     shown = profile[: max(int(np.flatnonzero(profile > 0.002).max(initial=0)) + 2, 2)]
     ax.bar(np.arange(len(shown)), shown, color=ARC_COLOR, width=0.8)
-    if bar_beats:
+    if bar_beats and len(shown) / bar_beats <= 12:  # bar lines, while they do not crowd the chart
         for b in np.arange(bar_beats, len(shown), bar_beats):
             ax.axvline(b - 0.5, color="0.6", linewidth=0.6)
     from matplotlib.ticker import MaxNLocator
@@ -149,13 +181,14 @@ def plot_heads(amap, path, title: str = "") -> Path:
     L, H = amap.layers, amap.heads
     bars = len(amap.bar_labels)
     cell = float(min(max(3.2, 0.25 * bars), 6.0))
-    fig = _figure(cell * H + 0.4, 2.4 * L + 0.6)
+    fig = _figure(cell * H + 0.4, 2.4 * L + 0.6, dpi=80)  # sixteen small rolls: a lighter file
     d = np.arange(amap.by_beats.shape[-1])
     reach = (amap.by_beats * d).sum(-1) / np.maximum(amap.by_beats.sum(-1), 1e-9)
     for layer in range(L):
         for head in range(H):
             ax = fig.add_subplot(L, H, layer * H + head + 1)
             draw_pianoroll(ax, amap.score, alpha=0.4)
+            _bar_ticks(ax, amap)
             draw_arcs(ax, amap, amap.note_weights[layer, head], width=0.8)
             ax.set_ylim(ax.get_ylim()[0], ax.get_ylim()[1] + 6)
             ax.set_xlabel("")

@@ -111,22 +111,28 @@ def _numerals(score: Score):
     return numerals
 
 
-def baseline(bars: np.ndarray) -> np.ndarray:
+def baseline(bars: np.ndarray, reach: int | None = None) -> np.ndarray:
     """(bars, bars) the share a bar would get from a bar that many bars later if nothing but distance and the
-    bar itself mattered: the larger of the mean at that distance and the median the bar gets from all bars two
-    or more later (a bar that every bar attends to, as models park attention on a few tokens, is no link)."""
+    bar itself mattered: the larger of the mean at that distance and the median the bar gets from the bars two
+    or more later that can see it (within `reach` bars): a bar that every bar attends to, as models park
+    attention on a few tokens (the first ones above all), is no link of its own."""
     n = len(bars)
+    reach = n if reach is None else max(reach, 2)
     usual = np.array([np.mean(np.diagonal(bars, -d)) for d in range(n)])
-    column = np.array([np.median(bars[j + 2:, j]) if j + 2 < n else 0.0 for j in range(n)])
+    column = np.array([np.median(bars[j + 2:j + reach + 1, j]) if j + 2 < n else 0.0 for j in range(n)])
     i, j = np.indices((n, n))
     return np.maximum(usual[np.clip(i - j, 0, n - 1)], column[j])
+
+
+def _reach(amap) -> int | None:
+    return None if not amap.window_steps else int(amap.window_steps // amap.steps_per_bar)
 
 
 def draws(amap) -> list[tuple[int, int, float, float]]:
     """(bar, earlier bar, share, lift) of every pair two bars or more apart whose share is at least LIFT times
     its `baseline` and at least MIN_SHARE, strongest lift first."""
     bars = amap.mean("bar_weights")  # (bars, bars)
-    base = baseline(bars)
+    base = baseline(bars, _reach(amap))
     out = []
     for i in range(len(bars)):
         for j in range(i - 1):
@@ -144,9 +150,9 @@ def read_map(amap, limit: int = MAX_READINGS) -> list[Reading]:
     starts = [int(s) * grid for s in amap.bar_starts] + [int(amap.score.end)]
     numerals = _numerals(score) if len(score.tracks) > 1 else None
     bars = amap.mean("bar_weights")
-    base = baseline(bars)
+    base = baseline(bars, _reach(amap))
     span = lambda k: (starts[k], starts[k + 1])  # noqa: E731
-    seen, out = set(), []
+    seen, explained, unexplained = set(), [], []
     for i, j, share, lift in draws(amap):
         if i in seen:
             continue
@@ -154,20 +160,29 @@ def read_map(amap, limit: int = MAX_READINGS) -> list[Reading]:
         what = shared(score, span(i), span(j), numerals)
         bar, source = amap.bar_labels[i], amap.bar_labels[j]
         opening = " — the opening returns" if j == 0 and what and what[0].startswith("its melody") else ""
-        because = "; ".join(what) if what else "no melody, rhythm, bass or harmony of it repeats there"
+        if what:
+            because = "; ".join(what)
+        elif j == 0:  # the first tokens: where attention models park what they do not need (an attention sink)
+            because = "nothing of it repeats there; the first bar is where attention models park attention they " \
+                      "do not need"
+        else:
+            because = "no melody, rhythm, bass or harmony of it repeats there"
         text = (f"bar {bar} draws on bar {source} ({share:.0%} of its attention, {lift:.1f}x what it would get "
                 f"from distance alone): {because}{opening}")
-        out.append(Reading(bar, source, round(share, 4), round(lift, 2), tuple(what), text))
-        if len(out) >= limit:
-            break
+        (explained if what else unexplained).append(Reading(bar, source, round(share, 4), round(lift, 2),
+                                                            tuple(what), text))
+    # what the bars share first, as a musician would look for it; a couple of the links nothing explains after
+    out = (explained + unexplained[:2])[:limit]
     drawn = {(r.bar, r.source) for r in out}
     repeats = 0
     for i in range(len(bars)):
         for j in range(i):  # the earliest bar it repeats
             melody = [w for w in shared(score, span(i), span(j)) if w.startswith("its melody returns")]
-            if not melody or (amap.bar_labels[i], amap.bar_labels[j]) in drawn:
+            if not melody:
                 continue
-            lift = float(bars[i, j] / base[i, j]) if base[i, j] > 0 else 0.0
+            if (amap.bar_labels[i], amap.bar_labels[j]) in drawn:  # read above already
+                break
+            lift = round(float(bars[i, j] / base[i, j]), 1) if base[i, j] > 0 else 0.0  # as printed
             if bars[i, j] <= 0:
                 verdict = "but that bar is out of the model's sight (beyond its window)"
             elif lift >= LIFT:
@@ -201,8 +216,13 @@ def overview(amap) -> list[str]:
     d = np.arange(amap.by_beats.shape[-1])
     reach = (amap.by_beats * d).sum(-1) / np.maximum(amap.by_beats.sum(-1), 1e-9)  # (L, H) mean distance, beats
     far = np.unravel_index(int(reach.argmax()), reach.shape)
+    received = amap.note_weights[far].sum(0)  # (N,) how much each note is attended to by that head
+    top = np.argsort(-received)[:4]
+    bars = sorted({int(np.searchsorted(amap.bar_starts, amap.notes[k].step, side="right")) - 1 for k in top})
+    names = [amap.bar_labels[b] for b in bars]
+    where = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     lines.append(f"Layer {far[0] + 1}, head {far[1] + 1} looks furthest back: {float(reach[far]):.1f} beats on "
-                 "average.")
+                 f"average, anchored on notes of bar{'s' * (len(names) > 1)} {where}.")
     if amap.to_voice.shape[-1] > 1:
         own = np.unravel_index(int(amap.same_voice.argmax()), amap.same_voice.shape)
         lines.append(f"Layer {own[0] + 1}, head {own[1] + 1} follows the voice being written: "
