@@ -13,7 +13,7 @@ from tunesmith.generation.constraints import (
 )
 from tunesmith.generation.fused import FusedDecoder
 from tunesmith.generation.generate import beam_search, generate, stream_tokens
-from tunesmith.models import MODELS, build_model
+from tunesmith.models import MODELS, LatentModel, build_model
 from tunesmith.representation import get_tokenizer
 
 TOK = get_tokenizer("voicegrid", voices=2)
@@ -36,6 +36,8 @@ def test_every_model_generates_under_constraints(name):
     model = debug_model(name)
     if model.data_kind == "conditional":  # a decoder given its source is a sequence model: generate() unchanged
         model = model.given(torch.randint(3, len(TOK.vocab), (40,), generator=torch.Generator().manual_seed(0)))
+    if isinstance(model, LatentModel):  # so is a decoder given its latent vector
+        model = model.given(torch.randn(model.config.latent, generator=torch.Generator().manual_seed(0)))
     seqs = generate(model, PROMPT, 200, EOS, rules(8), seed=1, batch=8)
     for ids in seqs:
         assert ids[: len(PROMPT)] == PROMPT and ids[-1] == EOS

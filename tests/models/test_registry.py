@@ -3,11 +3,11 @@ import dataclasses
 import pytest
 
 from tunesmith.errors import ConfigError
-from tunesmith.models import MODELS, ConditionalModel, SequenceModel, build_model, model_config
+from tunesmith.models import MODELS, ConditionalModel, LatentModel, SequenceModel, build_model, model_config
 
 
 def test_unknown_model_lists_valid_ones():
-    with pytest.raises(ConfigError, match="valid: rnn, attention-rnn, transformer, seq2seq"):
+    with pytest.raises(ConfigError, match="valid: rnn, attention-rnn, transformer, seq2seq, vae"):
         build_model("wavenet", vocab_size=10)
 
 
@@ -23,7 +23,7 @@ def test_unknown_size_and_field():
 @pytest.mark.parametrize("name", list(MODELS))
 def test_every_entry_has_frozen_config_with_sizes(name):
     config_cls, model_cls = MODELS[name]
-    assert issubclass(model_cls, SequenceModel | ConditionalModel) and model_cls.name == name
+    assert issubclass(model_cls, SequenceModel | ConditionalModel | LatentModel) and model_cls.name == name
     assert dataclasses.is_dataclass(config_cls) and config_cls.__dataclass_params__.frozen
     assert {"debug", "small"} <= set(config_cls.SIZES)
     cfg = model_config(name, "debug", vocab_size=7)

@@ -69,3 +69,42 @@ def make_pairs(folder, n_train: int = 60, n_valid: int = 12, stride: int = 2):
 @pytest.fixture(scope="session")
 def pairs_dir(tmp_path_factory):
     return make_pairs(tmp_path_factory.mktemp("pairs"))
+
+
+def melodies(n: int, seed: int, bars: int = 6, meter=(4, 4)):
+    """Voice-grid pieces (one voice) of `bars` bars: a scale walk in C major, in quarters and pairs of eighths,
+    so that an excerpt is predictable from its first notes."""
+    from tunesmith.representation.voicegrid import VoiceGridTokenizer
+    from tunesmith.score import KeySignature, Score, TimeSignature, Track, note_array
+
+    tok = VoiceGridTokenizer(voices=1)
+    rng = np.random.default_rng(seed)
+    scale = [60, 62, 64, 65, 67, 69, 71, 72]
+    out = []
+    for i in range(n):
+        rows, t, at, step = [], 0, int(rng.integers(0, 8)), int(rng.choice([-1, 1]))
+        while t < bars * meter[0] * 480 * 4 // meter[1]:
+            for length in ([480] if rng.random() < 0.5 else [240, 240]):
+                rows.append((scale[at], t, length))
+                t += length
+                at = min(7, max(0, at + step))
+                step = -step if at in (0, 7) else step
+        score = Score(tracks=(Track(note_array(rows)),), time_signatures=(TimeSignature(0, *meter),),
+                      key_signatures=(KeySignature(0, 0, "major"),))
+        out.append((f"m{seed}-{i}", 0, tok.encode(score)))
+    return tok, out
+
+
+def make_excerpts(folder, bars: int = 2, n_train: int = 40, n_valid: int = 8):
+    """Voice-grid arrays of `melodies` cut into `bars`-bar excerpts (tunesmith.data.excerpts)."""
+    from tunesmith.data.excerpts import write_excerpts
+
+    tok, train = melodies(n_train, 0)
+    _, valid = melodies(n_valid, 1)
+    arrays = write_arrays(folder / "arrays", tok, {"train": train, "valid": valid}, source={"corpus": "scale walks"})
+    return write_excerpts(arrays, folder / "excerpts", bars)
+
+
+@pytest.fixture(scope="session")
+def excerpts_dir(tmp_path_factory):
+    return make_excerpts(tmp_path_factory.mktemp("excerpts"))

@@ -1,4 +1,4 @@
-"""`tunesmith data prepare|tokenize|list`: corpora into the cache, and the cache into training arrays."""
+"""`tunesmith data prepare|tokenize|pairs|excerpts|list`: corpora into the cache, and the cache into training arrays."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ EPILOG = """examples:
   tunesmith data tokenize --corpus chorales --representation voicegrid
   tunesmith data tokenize --corpus folk --representation voicegrid --param voices=1 --transpose=-2:2
   tunesmith data pairs --tokens chorales-voicegrid --tasks harmonize:0.5,infill:0.35,infill-left:0.15
+  tunesmith data excerpts --tokens folk-voices1-voicegrid --bars 2 --meters 4/4,2/2
   tunesmith data list
 """
 
@@ -52,6 +53,16 @@ def register(sub) -> None:
     rp.add_argument("--seed", type=int, default=0, help="seeds the masks drawn for each sequence")
     rp.add_argument("--out", help="output folder (default: <cache>/tokens/<tokens>-pairs)")
     rp.set_defaults(func=run_pairs)
+
+    ep = dsub.add_parser("excerpts", help="fixed-length windows of N bars for the VAE and the GAN",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ep.add_argument("--tokens", required=True,
+                    help="voice-grid training arrays: a folder or a name under <cache>/tokens/")
+    ep.add_argument("--bars", type=int, required=True, help="bars a window")
+    ep.add_argument("--meters", default="4/4,2/2",
+                    help="pieces in these meters, with bars of one length (default 4/4,2/2)")
+    ep.add_argument("--out", help="output folder (default: <cache>/tokens/<tokens>-<bars>bar)")
+    ep.set_defaults(func=run_excerpts)
 
     lp = dsub.add_parser("list", help="list the built-in corpora and what is prepared")
     lp.set_defaults(func=run_list)
@@ -136,6 +147,21 @@ def run_pairs(args) -> int:
     for s in pairs.meta["splits"]:
         print(f"{s:<6} {pairs.count(s):>7} pairs {pairs.meta['splits'][s]['tokens']:>10} tokens")
     print(f"tasks {mix} -> {out}")
+    return 0
+
+
+def run_excerpts(args) -> int:
+    from pathlib import Path
+
+    from tunesmith.data.excerpts import Excerpts, write_excerpts
+    from tunesmith.training.data import resolve_data
+
+    folder = resolve_data(args.tokens)
+    out = Path(args.out) if args.out else folder.parent / f"{folder.name}-{args.bars}bar"
+    ex = Excerpts.load(write_excerpts(folder, out, args.bars, tuple(m.strip() for m in args.meters.split(","))))
+    for s in ex.meta["splits"]:
+        print(f"{s:<6} {ex.count(s):>7} excerpts of {ex.layout['length']} tokens")
+    print(f"{args.bars} bars of {args.meters} -> {out}")
     return 0
 
 

@@ -1,11 +1,14 @@
-"""Autoregressive sequence models behind one contract (see `base.py`), and conditional models behind
-another (`conditional.py`: a source encoded, a decoder that is a sequence model given it), found by name in a
-plain dict.
+"""Autoregressive sequence models behind one contract (see `base.py`), conditional models behind another
+(`conditional.py`: a source encoded, a decoder that is a sequence model given it), and latent models behind a
+third (`latent.py`: excerpts encoded to a Gaussian, a decoder that is a sequence model given z), found by name in
+a plain dict.
 
     model = build_model("transformer", vocab_size=300, size="small", dropout=0.0)
     logits, loss = model(ids, targets)
     s2s = build_model("seq2seq", vocab_size=300, size="small")
     logits, loss = s2s(src, ids, targets); given = s2s.given(src[0])   # given: a sequence model
+    vae = build_model("vae", vocab_size=151, size="small")
+    mu, logvar = vae.encode(x); decoder = vae.given(mu)               # decoder: a sequence model
 """
 
 from __future__ import annotations
@@ -16,25 +19,28 @@ from tunesmith.errors import ConfigError
 from tunesmith.models.attention_rnn import AttentionRNN, AttentionRNNConfig
 from tunesmith.models.base import SequenceModel, State, select_state
 from tunesmith.models.conditional import ConditionalModel
+from tunesmith.models.latent import LatentModel
 from tunesmith.models.rnn import RNN, RNNConfig
 from tunesmith.models.seq2seq import Seq2Seq, Seq2SeqConfig
 from tunesmith.models.transformer import Transformer, TransformerConfig
+from tunesmith.models.vae import VAE, VAEConfig
 
-MODELS: dict[str, tuple[type, type[SequenceModel | ConditionalModel]]] = {
+MODELS: dict[str, tuple[type, type[SequenceModel | ConditionalModel | LatentModel]]] = {
     "rnn": (RNNConfig, RNN),
     "attention-rnn": (AttentionRNNConfig, AttentionRNN),
     "transformer": (TransformerConfig, Transformer),
     "seq2seq": (Seq2SeqConfig, Seq2Seq),
+    "vae": (VAEConfig, VAE),
 }
 
 __all__ = [
-    "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConditionalModel", "ConfigError", "RNN", "RNNConfig",
-    "Seq2Seq", "Seq2SeqConfig", "SequenceModel", "State", "Transformer", "TransformerConfig", "build_model",
-    "model_config", "select_state",
+    "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConditionalModel", "ConfigError", "LatentModel", "RNN",
+    "RNNConfig", "Seq2Seq", "Seq2SeqConfig", "SequenceModel", "State", "Transformer", "TransformerConfig", "VAE",
+    "VAEConfig", "build_model", "model_config", "select_state",
 ]
 
 
-def entry(name: str) -> tuple[type, type[SequenceModel | ConditionalModel]]:
+def entry(name: str) -> tuple[type, type[SequenceModel | ConditionalModel | LatentModel]]:
     if name not in MODELS:
         raise ConfigError(f"unknown model {name!r}; valid: {', '.join(MODELS)}")
     return MODELS[name]
@@ -55,7 +61,7 @@ def model_config(name: str, size: str | None = None, **fields):
     return cls(**{**base, **fields})
 
 
-def build_model(name: str, size: str | None = None, **fields) -> SequenceModel | ConditionalModel:
+def build_model(name: str, size: str | None = None, **fields) -> SequenceModel | ConditionalModel | LatentModel:
     """A fresh model `name` of the named size with `fields` overriding its config (vocab_size is required)."""
     cfg = model_config(name, size, **fields)
     if cfg.vocab_size <= 0:

@@ -30,9 +30,10 @@ class TokenSource:
         from tunesmith.data.arrays import TokenArrays
 
         self.arrays = TokenArrays.load(folder)
-        if self.arrays.meta.get("kind") == "pairs":
-            raise TunesmithError(f"{folder}: source/target pairs; a sequence model trains on flat token arrays "
-                                 "(tunesmith data tokenize)")
+        kind = self.arrays.meta.get("kind")
+        if kind is not None:  # pairs, excerpts: the data of other kinds of model
+            raise TunesmithError(f"{folder}: {'source/target pairs' if kind == 'pairs' else kind}; a sequence model "
+                                 "trains on flat token arrays (tunesmith data tokenize)")
         self.train_config = train
         self.train_ids, self.valid_ids = self.arrays.split("train"), self.arrays.split("valid")
         if train.eval_tokens:
@@ -96,7 +97,13 @@ def _pairs(folder, train):
     return PairSource(folder, train)
 
 
-SOURCES = {"sequence": TokenSource, "conditional": _pairs}
+def _excerpts(folder, train):
+    from tunesmith.training.excerpts import ExcerptSource
+
+    return ExcerptSource(folder, train)
+
+
+SOURCES = {"sequence": TokenSource, "conditional": _pairs, "excerpts": _excerpts}
 
 
 def open_source(kind: str, folder, train):
