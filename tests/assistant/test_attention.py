@@ -160,7 +160,10 @@ def test_compose_draws_what_the_model_attended_to(checkpoint, tmp_path):
 
 
 @pytest.mark.parametrize("case, message", [("empty", "no notes"), ("model", "no model"), ("rnn", "no attention")])
-def test_bad_input_gets_one_line(tmp_path, case, message):
+def test_bad_input_gets_one_line(tmp_path, case, message, capsys):
+    """Through the command's entry point in process (the same path as the shell's, without starting Python)."""
+    from tunesmith.cli import main
+
     path = tmp_path / "piece.json"
     write(Score() if case == "empty" else chorale(*PHRASE), path)
     model_ref = "nonesuch"
@@ -168,6 +171,6 @@ def test_bad_input_gets_one_line(tmp_path, case, message):
         m = model("rnn")
         model_ref = str(tmp_path / "rnn")
         save(model_ref, m, {"model": {"name": "rnn", "config": m.config_dict()}, "tokenizer": TOK.to_dict()})
-    r = run("attention", str(path), "--model", model_ref)
-    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    assert main(["attention", str(path), "--model", model_ref]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err

@@ -72,10 +72,22 @@ def test_the_job_over_a_prepared_corpus(fake_chorales, tmp_path):
 
 
 @pytest.mark.parametrize("notes, message", [([], "holds no notes"), ([(60, 0, Q), (62, Q, Q)], "at least 3")])
-def test_bad_motifs_get_one_line(tmp_path, notes, message):
+def test_bad_motifs_get_one_line(tmp_path, notes, message, capsys):
+    from tunesmith.cli import main
+
     path = tmp_path / "m.json"
     write(Score(tracks=(Track(note_array(notes)),)), path)
+    assert main(["motif", str(path)]) == 2
+    assert main(["compose", "--motif", str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(message in e for e in err) and not (tmp_path / "out").exists()
+
+
+def test_the_command_runs(fake_chorales, tmp_path):
+    pid, (_, score) = next(iter(fake_chorales.items()))
+    path = tmp_path / "motif.mid"
+    write(Score(tracks=(Track(score.tracks[0].notes[3:8]),)), path)
     r = subprocess.run([sys.executable, "-m", "tunesmith", "motif", str(path)], capture_output=True, text=True,
                        timeout=120)
-    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    assert r.returncode == 0, r.stderr
+    assert pid in r.stdout and "developments:" in r.stdout

@@ -114,7 +114,10 @@ def checkpoint(tmp_path_factory, loaded):
     (["--bar", "2", "--model", "nonesuch"], "no model 'nonesuch'"),
     (["--bar", "1", "empty"], "holds no notes"),
 ])
-def test_bad_input_gets_one_line(checkpoint, piece, tmp_path, args, message):
+def test_bad_input_gets_one_line(checkpoint, piece, tmp_path, args, message, capsys):
+    """Through the command's entry point in process (the same path as the shell's, without starting Python)."""
+    from tunesmith.cli import main
+
     path = piece
     if "empty" in args:
         args = [a for a in args if a != "empty"]
@@ -122,7 +125,14 @@ def test_bad_input_gets_one_line(checkpoint, piece, tmp_path, args, message):
         write(Score(), path)
     if "--model" not in args:
         args += ["--model", str(checkpoint)]
-    r = subprocess.run([sys.executable, "-m", "tunesmith", "suggest", str(path), *args], capture_output=True,
-                       text=True, timeout=300)
-    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    assert main(["suggest", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_the_command_prints_the_suggestions(checkpoint, piece):
+    r = subprocess.run([sys.executable, "-m", "tunesmith", "suggest", str(piece), "--bar", "2", "-n", "1",
+                        "--kind", "reharmonization", "--model", str(checkpoint)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "reharmonization 1: the melody kept" in r.stdout

@@ -46,6 +46,8 @@ def motif_of(score: Score, name: str = "the motif") -> Motif:
     """The motif a score holds: its melody (skyline), from its first note. ScoreError for fewer than MIN_NOTES
     notes or more than MAX_NOTES."""
     notes = skyline(score).tracks[0].notes.copy()
+    if not len(notes):
+        raise ScoreError(f"{name} holds no notes")
     if len(notes) < MIN_NOTES:
         raise ScoreError(f"{name} has {len(notes)} note{'s' * (len(notes) != 1)}; a motif needs at least "
                          f"{MIN_NOTES}")
