@@ -65,9 +65,11 @@ def load(ref: str = "default") -> Loaded:
         raise TunesmithError(f"{path}: {CONFIG}'s tokenizer cannot be read ({type(e).__name__}: {e})") from None
     if tok.name != "voicegrid":
         raise TunesmithError(f"{path}: composing needs a voicegrid model, this one is {tok.name}")
-    if model.config.vocab_size != len(tok.vocab):
+    # a conditional model's source has one token more than its tokenizer writes: Mask (tunesmith.data.pairs)
+    extra = 1 if getattr(model, "data_kind", "sequence") == "conditional" else 0
+    if model.config.vocab_size != len(tok.vocab) + extra:
         raise TunesmithError(f"{path}: the model has {model.config.vocab_size} tokens, its tokenizer "
-                             f"{len(tok.vocab)}")
+                             f"{len(tok.vocab)}{' and Mask' if extra else ''}")
     tuned = config.get("compose", {})
     if not isinstance(tuned, dict):
         raise TunesmithError(f"{path}: {CONFIG}'s \"compose\" must be an object, got {tuned!r}")

@@ -67,10 +67,12 @@ class ConditionalModel(nn.Module):
         """(B, heads, T, S) weights of each target position over the source positions."""
         raise NotImplementedError
 
-    def given(self, src) -> Given:
-        """This model as a sequence model over targets, bound to one source (a (S,) or (1, S) tensor or list)."""
+    def given(self, src, vocab_size: int | None = None) -> Given:
+        """This model as a sequence model over targets, bound to one source (a (S,) or (1, S) tensor or list);
+        with `vocab_size`, its logits cover only the first `vocab_size` tokens (the target's vocabulary, where
+        the source's has more: a Mask token is read, never written)."""
         src = torch.as_tensor(src, dtype=torch.long)
-        return Given(self, src.view(1, -1))
+        return Given(self, src.view(1, -1), vocab_size)
 
     def num_params(self, embedding: bool = True) -> int:
         seen = {p.data_ptr(): p.numel() for p in self.parameters()}
@@ -92,10 +94,11 @@ class Given(SequenceModel):
 
     name = "given"
 
-    def __init__(self, model: ConditionalModel, src: torch.Tensor):
+    def __init__(self, model: ConditionalModel, src: torch.Tensor, vocab_size: int | None = None):
         super().__init__(model.config)
         self.model = model
         self.src = src
+        self.vocab_size = vocab_size or model.config.vocab_size
         self._memory: tuple[bool, State] | None = None
 
     @property
@@ -113,7 +116,8 @@ class Given(SequenceModel):
         return self.model.init_state(memory)
 
     def forward_incremental(self, ids, state: State):
-        return self.model.forward_incremental(ids, state)
+        logits, state = self.model.forward_incremental(ids, state)
+        return logits[..., : self.vocab_size], state
 
     def logits(self, ids):
         return self.forward_incremental(ids, self.init_state(ids.size(0)))[0]

@@ -1,0 +1,72 @@
+"""The jobs that start from given music: harmonize a melody, and (below) infill, accompany and restyle. Each
+reads its file, checks every setting before it loads a model or writes anything, runs, and writes the piece's
+files with its JSON report as `compose` does (`job.write_piece`: all files appear together, the .json last),
+so a bad input leaves nothing behind.
+
+Warnings (a melody moved by octaves, chords in a melody, a melody put on the grid) are logged and listed in
+the report's "warnings"; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from tunesmith.errors import ConfigError, TunesmithError
+from tunesmith.generation.job import FILES, _make_folder, _model, analysis, check_job, settings, write_piece
+from tunesmith.generation.request import Request
+
+log = logging.getLogger(__name__)
+HARMONIZER = "harmonizer"  # the shipped model `harmonize` uses by default
+
+
+def read_input(path):
+    """A score file read, or a ConfigError in one line (missing, unreadable, no notes)."""
+    from tunesmith.io import read
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    try:
+        score = read(path)
+    except TunesmithError:
+        raise
+    except Exception as e:  # a reader's own exception on a damaged file: one line, not a traceback
+        first = str(e).splitlines()[0] if str(e) else ""
+        raise ConfigError(f"{path}: cannot be read ({type(e).__name__}: {first})") from None
+    if not score.note_count:
+        raise ConfigError(f"{path}: no notes")
+    return score
+
+
+def harmonize_files(model, melody, request: Request, out_dir, track: int | None = None, formats=FILES) -> dict:
+    """Harmonize the melody in file `melody` (MIDI, MusicXML, ABC; the top voice unless `track`, 0-based) and
+    write `<stem>-harmonized-<seed>.*` into `out_dir`; returns the report. `model` as for `compose_files`
+    ("default": the shipped harmonizer)."""
+    from tunesmith.generation.harmonize import harmonize
+    from tunesmith.io.json import to_dict
+
+    out_dir, formats = check_job(request, out_dir, formats)
+    score = read_input(melody)
+    loaded = _model(HARMONIZER if model == "default" else model)
+    req = loaded.request(request).check_for(loaded.tokenizer)
+    t0 = time.perf_counter()
+    result, ids, info = harmonize(loaded, score, req, track)
+    t1 = time.perf_counter()
+    for w in info["warnings"]:
+        log.warning("%s", w)
+    _make_folder(out_dir)
+    report = {
+        "model": {"name": loaded.name, "path": str(loaded.path)},
+        "melody": {"path": str(melody), "notes": int(score.note_count), "track": track},
+        "seed": req.seed,
+        "settings": settings(req),
+        "warnings": info["warnings"],
+        "cadences": info["cadences"],
+        "timings_s": {"load": round(loaded.load_seconds, 3), "harmonize": round(t1 - t0, 3), "tokens": len(ids)},
+        "analysis": analysis(result),
+        "files": {},
+        "score": to_dict(result),
+    }
+    return write_piece(result, out_dir, f"{Path(melody).stem}-harmonized-{req.seed}", formats, report)
