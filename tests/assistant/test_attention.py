@@ -108,6 +108,8 @@ def test_models_without_attention_and_other_representations_are_refused():
         attention_map(model("rnn"), TOK, chorale(*PHRASE))
     with pytest.raises(ConfigError, match="voice grid"):
         attention_map(model(), get_tokenizer("remi"), chorale(*PHRASE))
+    with pytest.raises(ConfigError, match="attends to a source"):  # a conditional model (issue 12's Seq2Seq)
+        attention_map(model("seq2seq"), TOK, chorale(*PHRASE))
 
 
 def test_the_live_view_composes_the_same_piece_as_compose():

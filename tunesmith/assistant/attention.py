@@ -189,9 +189,12 @@ def attention_map(model, tokenizer, score: Score, labels=None) -> AttentionMap:
 
 def check_model(model, tokenizer) -> None:
     """A ConfigError unless `model` offers its attention and `tokenizer` is a voice grid."""
+    name = getattr(model, "name", "") or type(model).__name__
+    if hasattr(model, "source_attention"):  # a conditional model (models.conditional): it attends to its source
+        raise ConfigError(f"the {name} model attends to a source, not to the piece's own past, and that map is not "
+                          "drawn yet; use a Transformer or an attention RNN")
     if not getattr(model, "attends", False):
-        raise ConfigError(f"the {model.name or type(model).__name__} model has no attention to show; "
-                          "use a Transformer or an attention RNN")
+        raise ConfigError(f"the {name} model has no attention to show; use a Transformer or an attention RNN")
     if tokenizer.name != "voicegrid":
         raise ConfigError(f"attention is summed to notes over a voice grid, not {tokenizer.name}")
 
