@@ -1,4 +1,4 @@
-"""The jobs that start from given music: harmonize a melody, and (below) infill, accompany and restyle. Each
+"""The jobs that start from given music: harmonize a melody, infill bars of a piece, accompany a tune, restyle. Each
 reads its file, checks every setting before it loads a model or writes anything, runs, and writes the piece's
 files with its JSON report as `compose` does (`job.write_piece`: all files appear together, the .json last),
 so a bad input leaves nothing behind.
@@ -70,3 +70,44 @@ def harmonize_files(model, melody, request: Request, out_dir, track: int | None 
         "score": to_dict(result),
     }
     return write_piece(result, out_dir, f"{Path(melody).stem}-harmonized-{req.seed}", formats, report)
+
+
+def model_for_piece(score) -> str:
+    """The shipped infilling model that fits a piece: one voice (a tune) -> "folk-infill", else "harmonizer"
+    (the chorale seq2seq, trained to infill as well as to harmonize)."""
+    voices = sum(1 for t in score.tracks if len(t) and not t.is_drum)
+    return "folk-infill" if voices == 1 else HARMONIZER
+
+
+def infill_files(model, piece, bars: str, request: Request, out_dir, voices: str | None = None,
+                 formats=FILES) -> dict:
+    """Write bars `bars` ("5-6") of the piece in file `piece` again (the `voices` named, else all) and write
+    `<stem>-infilled-<seed>.*` into `out_dir`; returns the report. "default": the shipped model that fits the
+    piece (`model_for_piece`)."""
+    from tunesmith.generation.infill import infill, parse_bars
+    from tunesmith.io.json import to_dict
+
+    out_dir, formats = check_job(request, out_dir, formats)
+    first, last = parse_bars(bars)
+    score = read_input(piece)
+    loaded = _model(model_for_piece(score) if model == "default" else model)
+    req = loaded.request(request).check_for(loaded.tokenizer)
+    t0 = time.perf_counter()
+    result, ids, info = infill(loaded, score, first, last, voices, req)
+    t1 = time.perf_counter()
+    for w in info["warnings"]:
+        log.warning("%s", w)
+    _make_folder(out_dir)
+    report = {
+        "model": {"name": loaded.name, "path": str(loaded.path)},
+        "piece": {"path": str(piece), "notes": int(score.note_count)},
+        "span": info["span"],
+        "seed": req.seed,
+        "settings": settings(req),
+        "warnings": info["warnings"],
+        "timings_s": {"load": round(loaded.load_seconds, 3), "infill": round(t1 - t0, 3)},
+        "analysis": analysis(result),
+        "files": {},
+        "score": to_dict(result),
+    }
+    return write_piece(result, out_dir, f"{Path(piece).stem}-infilled-{req.seed}", formats, report)
