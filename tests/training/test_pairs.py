@@ -70,3 +70,16 @@ def test_a_sequence_model_refuses_pairs_and_a_conditional_one_flat_arrays(pairs_
         train(preset(arrays_dir, "train.max_steps=1"), tmp_path / "a")
     with pytest.raises(TunesmithError, match="flat token arrays"):
         train(load_preset("debug", [f'data="{pairs_dir}"', "train.max_steps=1"]), tmp_path / "b")
+
+
+def test_a_crop_holds_the_first_learned_cell():
+    """A long pair learned only near its end is cropped to a window that reaches it."""
+    n = 1 + 2 * 100
+    tgt = np.arange(n, dtype=np.uint16) % 30 + 3
+    learn = np.zeros(n, np.uint8)
+    learn[171:181] = 1
+    src = np.where(learn > 0, 32, tgt).astype(np.uint16)
+    arrays = (src, tgt, learn, np.array([0, n]))
+    sampler = PairSampler(arrays, prefix=1, stride=2, block_size=20, batch_size=16, seed=0)
+    (_, _, y), count = sampler.next()
+    assert count > 0 and ((y >= 0).sum(1) > 0).all()  # every crop of the batch learns something

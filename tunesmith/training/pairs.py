@@ -98,8 +98,8 @@ def collate(rows) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 class PairSampler:
-    """Random pairs, each cropped to a random window of whole grid steps, drawn for the whole global batch from
-    one generator on every rank (each rank keeps its slice): the generator state is the data position."""
+    """Random pairs, each cropped to a window of whole grid steps (`_crop`), drawn for the whole global batch
+    from one generator on every rank (each rank keeps its slice): the generator state is the data position."""
 
     def __init__(self, arrays, prefix: int, stride: int, block_size: int, batch_size: int, seed: int,
                  rank: int = 0, world: int = 1):
@@ -123,11 +123,18 @@ class PairSampler:
         return (src, x, y), int((y >= 0).sum())
 
     def _crop(self, i: int, u: float):
+        """Pair i cut to a window of whole steps (prefix kept in front) that holds its first learned cell, the
+        window's place drawn by `u` among those that do: an infilled span of a long tune is not cropped away."""
         a, b = int(self.off[i]), int(self.off[i + 1])
         body = b - a - self.prefix  # the body and EOS
         steps = body // self.stride
         keep = self.window // self.stride
-        start = 0 if steps <= keep else int(u * (steps - keep + 1)) * self.stride
+        start = 0
+        if steps > keep:
+            learned = np.flatnonzero(self.learn[a + self.prefix:b])
+            first = int(learned[0]) // self.stride if len(learned) else 0
+            lo, hi = max(0, first - keep + 1), min(first, steps - keep)
+            start = (lo + int(u * (hi - lo + 1))) * self.stride
         cut = slice(a + self.prefix + start, min(b, a + self.prefix + start + self.window + 1))  # + EOS if it fits
         head = slice(a, a + self.prefix)
         return tuple(np.concatenate([arr[head], arr[cut]]) for arr in (self.src, self.tgt, self.learn))
