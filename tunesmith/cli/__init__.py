@@ -15,9 +15,9 @@ import sys
 from tunesmith.errors import TunesmithError
 
 # subcommand modules, in the order `--help` lists them; compose registers `continue` too, serve
-# `listening-report`
+# `listening-report`, vary `sample`
 COMMANDS = ("compose", "evaluate", "originality", "info", "data", "train", "models", "bench", "serve", "analyze",
-            "check", "explain", "attention", "motif", "suggest", "harmonize", "infill")
+            "check", "explain", "attention", "motif", "suggest", "harmonize", "infill", "interpolate", "vary")
 
 EPILOG = """examples:
   tunesmith data prepare --corpus chorales     parse a built-in corpus and cache it
