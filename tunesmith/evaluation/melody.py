@@ -18,9 +18,7 @@ import numpy as np
 from tunesmith.score.model import Score
 from tunesmith.score.transforms import skyline
 from tunesmith.theory.keys import estimate_key
-
-LEAP = 7  # semitones: RL Tuner calls a step of a perfect fifth or more a leap
-MAX_REPEATS = 4  # RL Tuner: a note repeating more than 4 previous identical notes is excessive
+from tunesmith.theory.melody import LEAP, MAX_REPEATS, excessive_repeats, leap_resolution
 
 
 def melody_pitches(score: Score) -> np.ndarray:
@@ -34,42 +32,23 @@ def excessive_repetition_rate(score: Score, max_repeats: int = MAX_REPEATS) -> f
         rate = #{i : p[i] = p[i-1] = ... = p[i-max_repeats-1]} / #notes
 
     RL Tuner's "notes excessively repeated" (Jaques et al. 2017): with the default 4, the 6th and later
-    notes of a run of one pitch count. Rests and ties do not break a run here (RL Tuner allows a few more
-    repeats across them).
+    notes of a run of one pitch count (tunesmith.theory.melody.excessive_repeats). Rests and ties do not break
+    a run here (RL Tuner allows a few more repeats across them).
     """
     p = melody_pitches(score)
-    if not len(p):
-        return math.nan
-    new_run = np.r_[True, p[1:] != p[:-1]]
-    run_start = np.flatnonzero(new_run)[np.cumsum(new_run) - 1]
-    return float(np.mean(np.arange(len(p)) - run_start > max_repeats))
+    return float(np.mean(excessive_repeats(p, max_repeats))) if len(p) else math.nan
 
 
 def leaps_resolved(score: Score, leap: int = LEAP) -> float:
     """Share of melodic leaps that are resolved: resolved / (resolved + doubled), NaN without a leap.
 
-    RL Tuner's "leaps resolved" (Jaques et al. 2017, after its `detect_leap_up_back`): a step of `leap`
-    semitones or more opens a leap from the note before it. The leap is resolved when the melody comes
-    back to or past that note, or leaps back in the opposite direction; it is doubled when another leap
-    goes the same way first (the open leap stays open). RL Tuner's extra wait of six grid steps before a
-    leap back counts is left out: this melody has notes, not grid steps.
+    RL Tuner's "leaps resolved" (Jaques et al. 2017, after its `detect_leap_up_back`): see
+    tunesmith.theory.melody.leap_resolution for when a leap is resolved and when doubled.
     """
     p = melody_pitches(score)
     if not len(p):
         return math.nan
-    direction, origin, resolved, doubled = 0, 0, 0, 0
-    for prev, cur in zip(p[:-1].tolist(), p[1:].tolist(), strict=True):
-        step = cur - prev
-        if abs(step) >= leap:
-            d = 1 if step > 0 else -1
-            if direction == 0:
-                direction, origin = d, prev
-            elif direction != d:
-                resolved, direction = resolved + 1, 0
-            else:
-                doubled += 1
-        elif direction and (cur - origin) * direction <= 0:
-            resolved, direction = resolved + 1, 0
+    resolved, doubled = leap_resolution(p, leap)
     return resolved / (resolved + doubled) if resolved + doubled else math.nan
 
 
