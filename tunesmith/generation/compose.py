@@ -22,14 +22,13 @@ from tunesmith.generation.constraints import (
     Length,
     MaxLeap,
     MaxRest,
-    Rules,
     VoiceRange,
     Voices,
-    check_feasible,
 )
 from tunesmith.generation.generate import beam_search, generate, one_thread, stream_tokens
 from tunesmith.generation.part_writing import VoiceLeading
 from tunesmith.generation.request import Request, parse_key
+from tunesmith.generation.rules import Rules, check_feasible
 from tunesmith.generation.structure import (
     BarlineHold,
     ChordAt,
