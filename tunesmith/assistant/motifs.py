@@ -169,6 +169,9 @@ class MotifReport:
     files: dict[str, str] = field(default_factory=dict)
     timings_s: dict[str, float] = field(default_factory=dict)
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
 
 def motif_job(path, corpora=None, out=None, recurring_motifs: bool = False, pieces=(), places: int = PLACES,
               rhythm: bool = True) -> MotifReport:
