@@ -9,7 +9,18 @@ from pathlib import Path
 from tunesmith.errors import ScoreError
 from tunesmith.io import limits
 from tunesmith.io.limits import one_line, read_capped
-from tunesmith.score.model import MAX_NOTES, TPQ, KeySignature, Metadata, Score, Tempo, TimeSignature, Track, note_array
+from tunesmith.score.model import (
+    MAX_NOTES,
+    TPQ,
+    ChordSymbol,
+    KeySignature,
+    Metadata,
+    Score,
+    Tempo,
+    TimeSignature,
+    Track,
+    note_array,
+)
 
 FORMAT_VERSION = 1
 
@@ -24,6 +35,7 @@ def to_dict(score: Score) -> dict:
         "time_signatures": [[t.tick, t.numerator, t.denominator] for t in score.time_signatures],
         "key_signatures": [[k.tick, k.tonic, k.mode] for k in score.key_signatures],
         "fermatas": list(score.fermatas),
+        "chords": [[c.tick, c.root, c.quality] for c in score.chords],
         "tracks": [
             {
                 "program": t.program,
@@ -61,6 +73,8 @@ def from_dict(d: dict) -> Score:
             key_signatures=tuple(KeySignature(int(a), int(b), str(c)) for a, b, c in d["key_signatures"]),
             metadata=Metadata(**{k: _typed(v, str, k) for k, v in _typed(d["metadata"], dict, "metadata").items()}),
             fermatas=tuple(int(t) for t in _fermatas(d.get("fermatas", []))),  # absent before fermatas were kept
+            chords=tuple(ChordSymbol(int(a), int(b), _typed(c, str, "chord quality"))
+                         for a, b, c in _fermatas(d.get("chords", []))),  # absent before chord symbols
         ).validate()
     except (KeyError, IndexError, TypeError, ValueError, OverflowError) as e:  # Overflow: too big a number
         raise ScoreError(f"malformed score JSON ({one_line(e)})") from None

@@ -87,6 +87,9 @@ def build(score: Score, plans, bars, tpcs, voices, fermatas, title: str):
         previous = {"key": None, "meter": None, "time_signature": None, "altered": {}}
         for bar in bars:
             m = _measure(bar, track.notes, tpcs[k], voices[k], fermatas, keys, previous)
+            for c in score.chords if k == 0 else ():  # chord symbols above the top staff
+                if bar.start <= c.tick < bar.end or (bar is bars[0] and c.tick < bar.start):
+                    m.insert(_ql(max(c.tick - bar.start, 0)), chord_symbol(c, _in_force(keys, c.tick)))
             if bar is bars[0]:
                 m.clef = m21_clef(plan.clef)
             for tick, qpm in marks if k == 0 else ():
@@ -102,6 +105,26 @@ def build(score: Score, plans, bars, tpcs, voices, fermatas, title: str):
         vocal = all(p.abbreviation in ("S.", "A.", "T.", "B.") for p in plans)
         s.insert(0, layout.StaffGroup(parts, symbol="bracket", barTogether=not vocal))
     return s
+
+
+# tunesmith.score.model.CHORD_QUALITIES -> MusicXML <kind>
+KINDS = {"maj": "major", "min": "minor", "dim": "diminished", "aug": "augmented", "sus4": "suspended-fourth",
+         "sus2": "suspended-second", "7": "dominant", "maj7": "major-seventh", "m7": "minor-seventh",
+         "m7b5": "half-diminished", "dim7": "diminished-seventh", "mMaj7": "major-minor", "6": "major-sixth",
+         "m6": "minor-sixth", "9": "dominant-ninth", "maj9": "major-ninth", "m9": "minor-ninth", "5": "power"}
+SHARP_ROOTS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+FLAT_ROOTS = ("C", "D-", "D", "E-", "E", "F", "G-", "G", "A-", "A", "B-", "B")
+
+
+def chord_symbol(chord, key):
+    """A music21 ChordSymbol (written as <harmony>, not as notes) of a score's chord symbol, its root spelled
+    with the key's accidentals (flats in a flat key)."""
+    from music21 import harmony
+
+    roots = FLAT_ROOTS if key_fifths(key) < 0 else SHARP_ROOTS
+    cs = harmony.ChordSymbol(root=roots[chord.root], kind=KINDS[chord.quality])
+    cs.writeAsChord = False
+    return cs
 
 
 def _measure(bar, notes, tpcs, voices, fermatas, keys, previous):

@@ -4,6 +4,7 @@ from tunesmith.score.model import (
     MAX_NOTES,
     NOTE_DTYPE,
     TPQ,
+    ChordSymbol,
     KeySignature,
     Metadata,
     Score,
@@ -29,7 +30,7 @@ from tunesmith.score.transforms import (
 )
 
 __all__ = [
-    "MAX_NOTES", "NOTE_DTYPE", "TPQ", "KeySignature", "Metadata", "Score", "Tempo", "TimeSignature", "Track",
-    "Transposed", "append", "fragment", "invert", "merge_tracks", "note_array", "quantize", "retrograde",
+    "MAX_NOTES", "NOTE_DTYPE", "TPQ", "ChordSymbol", "KeySignature", "Metadata", "Score", "Tempo", "TimeSignature",
+    "Track", "Transposed", "append", "fragment", "invert", "merge_tracks", "note_array", "quantize", "retrograde",
     "scale_time", "skyline", "slice_bars", "sort_notes", "split_tracks", "transpose",
 ]

@@ -137,6 +137,22 @@ class Track:
         return dataclasses.replace(self, **changes)
 
 
+# chord-symbol qualities a score may carry (those of tunesmith.theory.chords, which the score model cannot import:
+# it is the lowest layer)
+CHORD_QUALITIES = ("maj", "min", "dim", "aug", "sus4", "sus2", "7", "maj7", "m7", "m7b5", "dim7", "mMaj7", "6", "m6",
+                   "9", "maj9", "m9", "5")
+
+
+@dataclass(frozen=True)
+class ChordSymbol:
+    """A chord symbol written above the music from `tick` on (a lead sheet's "G", "Em", "D7"): root pitch class
+    0..11 and a quality of CHORD_QUALITIES. It names the harmony; the notes that sound are the tracks'."""
+
+    tick: int
+    root: int
+    quality: str = "maj"
+
+
 @dataclass(frozen=True, eq=False)
 class Score:
     tracks: tuple[Track, ...] = ()
@@ -147,13 +163,15 @@ class Score:
     # ticks at which a fermata stands over the music beginning there (every voice): where a phrase ends, in a
     # chorale; sorted, each once
     fermatas: tuple[int, ...] = ()
+    # chord symbols (a lead sheet's harmony, written above the top staff), sorted by tick
+    chords: tuple[ChordSymbol, ...] = ()
 
     def __post_init__(self):
         for name in ("tracks", "tempos", "time_signatures", "key_signatures"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.fermatas:
             object.__setattr__(self, "fermatas", tuple(sorted({int(t) for t in self.fermatas})))
-        for name in ("tempos", "time_signatures", "key_signatures"):
+        for name in ("tempos", "time_signatures", "key_signatures", "chords"):
             object.__setattr__(self, name, tuple(sorted(getattr(self, name), key=lambda e: e.tick)))
         if not self.tempos:
             object.__setattr__(self, "tempos", (Tempo(0, DEFAULT_QPM),))
@@ -220,6 +238,10 @@ class Score:
         for tick in self.fermatas:
             if not 0 <= tick <= MAX_TICK:
                 raise ScoreError(f"fermata at tick {tick}, outside 0..{MAX_TICK}")
+        for c in self.chords:
+            if not (0 <= c.tick <= MAX_TICK and 0 <= c.root <= 11 and c.quality in CHORD_QUALITIES):
+                raise ScoreError(f"chord symbol {c} is absurd (tick 0..{MAX_TICK}, root 0..11, a quality of "
+                                 f"{', '.join(CHORD_QUALITIES)})")
         for event in (*self.tempos, *self.time_signatures, *self.key_signatures):
             if not 0 <= event.tick <= MAX_TICK:
                 raise ScoreError(f"{type(event).__name__} at tick {event.tick}, outside 0..{MAX_TICK}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +29,8 @@ def transpose(score: Score, semitones: int, low: int = 0, high: int = 127) -> Tr
         dropped += int((~keep).sum())
         tracks.append(t.replace(notes=notes[keep]))
     keys = tuple(KeySignature(k.tick, (k.tonic + semitones) % 12, k.mode) for k in score.key_signatures)
-    return Transposed(score.replace(tracks=tuple(tracks), key_signatures=keys), dropped)
+    chords = tuple(dataclasses.replace(c, root=(c.root + semitones) % 12) for c in score.chords)
+    return Transposed(score.replace(tracks=tuple(tracks), key_signatures=keys, chords=chords), dropped)
 
 
 def quantize(score: Score, steps_per_quarter: int = 4) -> Score:
@@ -75,8 +77,6 @@ def slice_bars(score: Score, first: int, stop: int) -> Score:
         inside = [e for e in events if lo < e.tick < hi]
         return tuple(make(e, 0) for e in before[-1:]) + tuple(make(e, e.tick - lo) for e in inside)
 
-    import dataclasses
-
     def at(e, tick):
         return dataclasses.replace(e, tick=tick)
 
@@ -86,6 +86,7 @@ def slice_bars(score: Score, first: int, stop: int) -> Score:
         time_signatures=shift(score.time_signatures, at) or (TimeSignature(0, 4, 4),),
         key_signatures=shift(score.key_signatures, at),
         fermatas=tuple(t - lo for t in score.fermatas if lo <= t < hi),
+        chords=shift(score.chords, at),  # the chord sounding at the cut is restated at 0
     )
 
 
