@@ -54,7 +54,7 @@ def test_absurd_or_mistyped_fields_are_refused(name, fields, message):
         model_config(name, "debug", **{"vocab_size": 97, **fields})
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", [n for n in MODELS if n != "rl-tuner"])  # its size is its base's: tested there
 def test_a_model_past_the_parameter_budget_is_refused_before_it_is_built(name):
     big = {"transformer": {"n_layer": 256, "n_embd": 4096}, "seq2seq": {"dec_layers": 64, "hidden": 4096},
            "vae": {"dec_layers": 64, "dec_hidden": 4096}}

@@ -20,6 +20,7 @@ from tunesmith.models.attention_rnn import AttentionRNN, AttentionRNNConfig
 from tunesmith.models.base import SequenceModel, State, select_state
 from tunesmith.models.conditional import ConditionalModel
 from tunesmith.models.latent import LatentModel
+from tunesmith.models.rl_tuner import RLTuner, RLTunerConfig
 from tunesmith.models.rnn import RNN, RNNConfig
 from tunesmith.models.seq2seq import Seq2Seq, Seq2SeqConfig
 from tunesmith.models.transformer import Transformer, TransformerConfig
@@ -31,12 +32,13 @@ MODELS: dict[str, tuple[type, type[SequenceModel | ConditionalModel | LatentMode
     "transformer": (TransformerConfig, Transformer),
     "seq2seq": (Seq2SeqConfig, Seq2Seq),
     "vae": (VAEConfig, VAE),
+    "rl-tuner": (RLTunerConfig, RLTuner),
 }
 
 __all__ = [
-    "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConditionalModel", "ConfigError", "LatentModel", "RNN",
-    "RNNConfig", "Seq2Seq", "Seq2SeqConfig", "SequenceModel", "State", "Transformer", "TransformerConfig", "VAE",
-    "VAEConfig", "build_model", "model_config", "select_state",
+    "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConditionalModel", "ConfigError", "LatentModel", "RLTuner",
+    "RLTunerConfig", "RNN", "RNNConfig", "Seq2Seq", "Seq2SeqConfig", "SequenceModel", "State", "Transformer",
+    "TransformerConfig", "VAE", "VAEConfig", "build_model", "model_config", "select_state",
 ]
 
 

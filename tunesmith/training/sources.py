@@ -103,7 +103,13 @@ def _excerpts(folder, train):
     return ExcerptSource(folder, train)
 
 
-SOURCES = {"sequence": TokenSource, "conditional": _pairs, "excerpts": _excerpts}
+def _prompts(folder, train):
+    from tunesmith.training.prompts import PromptSource
+
+    return PromptSource(folder, train)
+
+
+SOURCES = {"sequence": TokenSource, "conditional": _pairs, "excerpts": _excerpts, "prompts": _prompts}
 
 
 def open_source(kind: str, folder, train):
