@@ -21,6 +21,8 @@ VARIANTS = [
     ("seq2seq", {"enc_layers": 2, "dec_layers": 3, "tie_embeddings": False}),
     ("vae", {}),
     ("vae", {"dec_layers": 3, "latent": 5}),
+    ("gan", {}),
+    ("gan", {"n_layer": 2, "d_widths": "2,5,7"}),
 ]
 
 
@@ -48,6 +50,8 @@ def test_the_size_computed_without_building_is_the_built_size(name, fields):
     ("seq2seq", {"enc_layers": 0}, "enc_layers must be in"),
     ("vae", {"latent": 0}, "latent must be in"),
     ("vae", {"beta": -1.0}, "beta must be in"),
+    ("gan", {"d_widths": "3,x"}, "d_widths must be comma-separated"),
+    ("gan", {"adversarial": -1.0}, "adversarial must be in"),
 ])
 def test_absurd_or_mistyped_fields_are_refused(name, fields, message):
     with pytest.raises(ConfigError, match=message):
@@ -57,7 +61,7 @@ def test_absurd_or_mistyped_fields_are_refused(name, fields, message):
 @pytest.mark.parametrize("name", [n for n in MODELS if n != "rl-tuner"])  # its size is its base's: tested there
 def test_a_model_past_the_parameter_budget_is_refused_before_it_is_built(name):
     big = {"transformer": {"n_layer": 256, "n_embd": 4096}, "seq2seq": {"dec_layers": 64, "hidden": 4096},
-           "vae": {"dec_layers": 64, "dec_hidden": 4096}}
+           "vae": {"dec_layers": 64, "dec_hidden": 4096}, "gan": {"n_layer": 64, "hidden": 4096}}
     with pytest.raises(ConfigError, match="parameters, more than"):
         model_config(name, "debug", vocab_size=97, **big.get(name, {"n_layer": 256, "hidden": 4096}))
     assert model_config(name, "small", vocab_size=97).parameters() < MAX_PARAMETERS

@@ -14,7 +14,7 @@ def test_presets_for_every_shipped_model_and_family():
     names = presets()
     assert set(SHIPPED) <= set(names)
     families = {load_preset(n).model for n in names}
-    assert families == {"rnn", "attention-rnn", "transformer", "seq2seq", "vae"}
+    assert families == {"rnn", "attention-rnn", "transformer", "seq2seq", "vae", "gan"}
     for n in names:  # every preset is valid as it stands
         assert isinstance(load_preset(n).train, TrainConfig)
 

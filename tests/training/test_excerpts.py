@@ -15,8 +15,8 @@ from tunesmith.training import load_preset, train
 from tunesmith.training.excerpts import ExcerptSampler
 
 
-def preset(folder, *overrides):
-    return load_preset("debug", [f'data="{folder}"', 'model.name="vae"', "train.batch_size=16", *overrides])
+def preset(folder, *overrides, name="vae"):
+    return load_preset("debug", [f'data="{folder}"', f'model.name="{name}"', "train.batch_size=16", *overrides])
 
 
 def rows(folder, metric):
@@ -40,17 +40,30 @@ def test_the_vae_learns_and_reloads(excerpts_dir, tmp_path):
         torch.testing.assert_close(model(x)[0], r.model(x)[0], atol=0, rtol=0)
 
 
-def test_the_vae_resumes_exactly(excerpts_dir, tmp_path):
-    run = preset(excerpts_dir, "train.max_steps=20", "train.checkpoint_every=10", "model.beta_steps=15")
+@pytest.mark.parametrize(("name", "schedule", "logged"), [("vae", "model.beta_steps=15", "train/beta"),
+                                                         ("gan", "model.pretrain_steps=5", "train/adversarial")])
+def test_families_of_excerpts_resume_exactly(excerpts_dir, tmp_path, name, schedule, logged):
+    run = preset(excerpts_dir, "train.max_steps=20", "train.checkpoint_every=10", schedule, name=name)
     full = train(run, tmp_path / "full")
     train(run, tmp_path / "cut")
     shutil.rmtree(tmp_path / "cut" / "checkpoints" / "step-0000020")
     resumed = train(run, tmp_path / "cut", resume=tmp_path / "cut" / "checkpoints" / "step-0000010")
-    for metric in ("train/loss", "train/beta", "valid/nll"):
+    for metric in ("train/loss", logged, "valid/nll"):
         assert rows(tmp_path / "cut", metric) == rows(tmp_path / "full", metric), metric
     for (k, a), b in zip(full.model.state_dict().items(), resumed.model.state_dict().values()):
         assert torch.equal(a, b), k
-    assert read_config(tmp_path / "cut" / "best")["model"]["name"] == "vae"
+    assert read_config(tmp_path / "cut" / "best")["model"]["name"] == name
+
+
+def test_the_gan_learns_and_its_discriminator_tells_early_fakes(excerpts_dir, tmp_path):
+    r = train(preset(excerpts_dir, "train.max_steps=120", "train.eval_every=60", "train.lr=1e-2",
+                     "model.pretrain_steps=200", name="gan"), tmp_path)
+    mle = rows(tmp_path, "train/mle")
+    assert mle[-1][1] < mle[0][1] - 2 and r.valid_nll < r.unigram_nll  # the generator's exact NLL per token
+    d_real, d_fake = rows(tmp_path, "train/d_real"), rows(tmp_path, "train/d_fake")
+    assert d_real[-1][1] > d_fake[-1][1] + 0.2  # pre-training only: the discriminator sees through the fakes
+    model, _, config = load_model(tmp_path / "best")
+    assert config["model"]["name"] == "gan" and config["data"]["excerpts"]["bars"] == 2
 
 
 def test_the_sampler_deals_the_global_batch(excerpts_dir):

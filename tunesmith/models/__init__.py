@@ -19,6 +19,7 @@ from tunesmith.errors import ConfigError
 from tunesmith.models.attention_rnn import AttentionRNN, AttentionRNNConfig
 from tunesmith.models.base import SequenceModel, State, select_state
 from tunesmith.models.conditional import ConditionalModel
+from tunesmith.models.gan import GAN, GANConfig
 from tunesmith.models.latent import LatentModel
 from tunesmith.models.rl_tuner import RLTuner, RLTunerConfig
 from tunesmith.models.rnn import RNN, RNNConfig
@@ -33,10 +34,12 @@ MODELS: dict[str, tuple[type, type[SequenceModel | ConditionalModel | LatentMode
     "seq2seq": (Seq2SeqConfig, Seq2Seq),
     "vae": (VAEConfig, VAE),
     "rl-tuner": (RLTunerConfig, RLTuner),
+    "gan": (GANConfig, GAN),
 }
 
 __all__ = [
-    "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConditionalModel", "ConfigError", "LatentModel", "RLTuner",
+    "GAN", "MODELS", "AttentionRNN", "AttentionRNNConfig", "ConditionalModel", "ConfigError", "GANConfig",
+    "LatentModel", "RLTuner",
     "RLTunerConfig", "RNN", "RNNConfig", "Seq2Seq", "Seq2SeqConfig", "SequenceModel", "State", "Transformer",
     "TransformerConfig", "VAE", "VAEConfig", "build_model", "model_config", "select_state",
 ]
