@@ -86,8 +86,8 @@ def decoder(loaded, src: list[int]):
     """What generate() runs: a conditional model bound to `src`, or a sequence model as it is (which sees only
     what comes before each cell, the given cells included)."""
     model = loaded.model
-    if getattr(model, "data_kind", "sequence") == "conditional":
-        return model.given(src, vocab_size=len(loaded.tokenizer.vocab))
+    if getattr(model, "data_kind", "sequence") == "conditional":  # it writes every token but the source's Mask
+        return model.given(src, vocab_size=mask_id(loaded))
     return model
 
 

@@ -111,3 +111,41 @@ def infill_files(model, piece, bars: str, request: Request, out_dir, voices: str
         "score": to_dict(result),
     }
     return write_piece(result, out_dir, f"{Path(piece).stem}-infilled-{req.seed}", formats, report)
+
+
+ACCOMPANIST = "accompanist"  # the shipped model `accompany` uses by default
+
+
+def accompany_files(model, tune, request: Request, out_dir, style: str = "folk", track: int | None = None,
+                    formats=FILES) -> dict:
+    """Chord symbols and a bass and chords track under the melody of file `tune` in `style` (folk: oom-pah,
+    a jig's bass-chord; chorale: block chords), written as `<stem>-accompanied-<seed>.*` into `out_dir`; returns
+    the report (with the chord symbols). "default": the shipped accompanist."""
+    from tunesmith.generation.accompany import STYLES, accompany
+    from tunesmith.io.json import to_dict
+
+    if style not in STYLES:
+        raise ConfigError(f"unknown style {style!r}; valid: {', '.join(STYLES)}")
+    out_dir, formats = check_job(request, out_dir, formats)
+    score = read_input(tune)
+    loaded = _model(ACCOMPANIST if model == "default" else model)
+    t0 = time.perf_counter()
+    result, ids, info = accompany(loaded, score, style, request, track)
+    t1 = time.perf_counter()
+    for w in info["warnings"]:
+        log.warning("%s", w)
+    _make_folder(out_dir)
+    report = {
+        "model": {"name": loaded.name, "path": str(loaded.path)},
+        "tune": {"path": str(tune), "notes": int(score.note_count), "track": track},
+        "style": style,
+        "chords": info["chords"],
+        "seed": request.seed,
+        "settings": settings(loaded.request(request)),
+        "warnings": info["warnings"],
+        "timings_s": {"load": round(loaded.load_seconds, 3), "accompany": round(t1 - t0, 3)},
+        "analysis": analysis(result),
+        "files": {},
+        "score": to_dict(result),
+    }
+    return write_piece(result, out_dir, f"{Path(tune).stem}-accompanied-{request.seed}", formats, report)

@@ -65,11 +65,14 @@ def load(ref: str = "default") -> Loaded:
         raise TunesmithError(f"{path}: {CONFIG}'s tokenizer cannot be read ({type(e).__name__}: {e})") from None
     if tok.name != "voicegrid":
         raise TunesmithError(f"{path}: composing needs a voicegrid model, this one is {tok.name}")
-    # a conditional model's source has one token more than its tokenizer writes: Mask (tunesmith.data.pairs)
-    extra = 1 if getattr(model, "data_kind", "sequence") == "conditional" else 0
-    if model.config.vocab_size != len(tok.vocab) + extra:
-        raise TunesmithError(f"{path}: the model has {model.config.vocab_size} tokens, its tokenizer "
-                             f"{len(tok.vocab)}{' and Mask' if extra else ''}")
+    # a conditional model's vocabulary is its config's: the tokenizer's, what else its target writes (chords of a
+    # lead sheet), and Mask, which its source reads (tunesmith.data.pairs)
+    vocab = config.get("vocab") if getattr(model, "data_kind", "sequence") == "conditional" else None
+    if vocab is not None and (vocab[:len(tok.vocab)] != tok.vocab.names or vocab[-1:] != ["Mask"]):
+        raise TunesmithError(f"{path}: a conditional model's vocabulary must be its tokenizer's, then Mask last")
+    if model.config.vocab_size != len(vocab or tok.vocab):
+        raise TunesmithError(f"{path}: the model has {model.config.vocab_size} tokens, its vocabulary "
+                             f"{len(vocab or tok.vocab)}")
     tuned = config.get("compose", {})
     if not isinstance(tuned, dict):
         raise TunesmithError(f"{path}: {CONFIG}'s \"compose\" must be an object, got {tuned!r}")
