@@ -114,6 +114,10 @@ def build(name: str, spec_title: str, units, style_of, license: str, citation: s
         group = group_of(pid, score)
         records.append({**piece_record(pid, score, split_of(group), key, meter), "group": group})
         scores.append(score)
+    if not records:  # nothing to learn from: no cache is written, so nothing half-made stays behind
+        reasons = "; ".join(f"{Path(f['path']).name}: {f['reason']}" for f in failures[:3])
+        raise TunesmithError(f"{name}: none of the {len(parsed)} files could be read ({reasons}"
+                             f"{'; ...' if len(failures) > 3 else ''})")
     seconds = time.perf_counter() - t0
     info = {"name": name, "title": spec_title, "source": source, "license": license, "citation": citation,
             "read_with": ", ".join(sorted({READ_WITH[_kind(path)] for _, path, *_ in parsed})),

@@ -134,6 +134,17 @@ def latest(run_dir) -> Path:
     return steps[-1]
 
 
+def find(ref: str) -> Path:
+    """A shipped model's folder by name, or a checkpoint folder (a run folder: its newest checkpoint)."""
+    named = Path(__file__).resolve().parent.parent / "shipped" / ref
+    if (named / CONFIG).is_file():
+        return named
+    path = Path(ref).expanduser()
+    if path.is_dir():
+        return latest(path)
+    raise TunesmithError(f"no model {ref!r}: give a shipped model's name or a checkpoint folder")
+
+
 def shipped(root=None) -> list[tuple[Path, dict, str]]:
     """(folder, config, card text) of every shipped model under tunesmith/shipped/ (or `root`)."""
     root = Path(root) if root else Path(__file__).resolve().parent.parent / "shipped"

@@ -37,15 +37,15 @@ from tunesmith.models.rewards import RULES, score_rules
 from tunesmith.representation.voicegrid import VoiceGridTokenizer
 from tunesmith.score.model import PITCH_CLASS_NAMES
 
-SHIPPED = Path(__file__).resolve().parent.parent / "shipped"
-
 
 def resolve_base(base: str) -> Path:
     """A shipped model's folder by name, or a checkpoint folder."""
-    for path in (SHIPPED / base, Path(base).expanduser()):
-        if (path / "config.json").is_file():
-            return path
-    raise TunesmithError(f"no model {base!r} to tune: give a shipped model's name or a checkpoint folder")
+    from tunesmith.models.checkpoint import find
+
+    try:
+        return find(base)
+    except TunesmithError:
+        raise TunesmithError(f"no model {base!r} to tune: give a shipped model's name or a checkpoint folder") from None
 
 
 @dataclass(frozen=True)

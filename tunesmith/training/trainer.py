@@ -98,8 +98,10 @@ class Result:
     out: Path
 
 
-def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
-    """Train `run`, writing checkpoints and metrics to `out`; continue from checkpoint `resume` if given."""
+def train(run: RunConfig, out, resume=None, progress: bool = False, init=None) -> Result:
+    """Train `run`, writing checkpoints and metrics to `out`; continue from checkpoint `resume` if given.
+    `init` (fine-tuning) is a checkpoint whose weights the model starts from instead of random ones: the
+    schedule, optimizer and data position start afresh (tunesmith.training.transfer)."""
     t, out = run.train, Path(out)
     d = distributed.setup(t.device)
     model_cls = MODELS[run.model][1]
@@ -111,6 +113,8 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
 
     torch.manual_seed(t.seed)  # same initial weights on every rank
     model = model_cls(cfg).to(d.device)
+    if init is not None and resume is None:
+        start_from(init, model, d.device)
     opt = make_optimizer(model, t)
     if t.batch_size % d.world:
         raise TunesmithError(f"batch_size {t.batch_size} does not split evenly over {d.world} ranks")
@@ -142,7 +146,7 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
                   "vocab": source.meta["vocab"], "run": run.to_dict(), "data": source.provenance(),
                   "metrics": {"valid_nll": counters["valid_nll"], "best_valid_nll": counters["best"],
                               "unigram_nll": unigram},
-                  "trainer": counters}
+                  "trainer": counters, **({"init": str(init)} if init is not None else {})}
         training = None
         if with_training:
             training = {f"rng.torch.{r}": s for r, s in enumerate(rng)} | {"rng.data": sampler.get_state()}
@@ -231,6 +235,19 @@ def train(run: RunConfig, out, resume=None, progress: bool = False) -> Result:
     distributed.barrier(d)
     distributed.teardown(d)
     return Result(model, step, counters["valid_nll"], counters["best"], unigram, stop, out)
+
+
+def start_from(folder, model, device) -> None:
+    """Load a checkpoint's weights into a freshly built model of the same family and sizes, else an error."""
+    from safetensors.torch import load_model
+
+    entry = checkpoint.read_config(folder)["model"]
+    if entry["name"] != model.name or entry["config"] != dataclasses.asdict(model.config):
+        raise TunesmithError(f"{folder}: a {entry['name']} of config {entry['config']} cannot start this run's "
+                             f"{model.name} {dataclasses.asdict(model.config)}")
+    missing, unexpected = load_model(model, str(Path(folder) / checkpoint.WEIGHTS), strict=False, device=str(device))
+    if missing or unexpected:
+        raise TunesmithError(f"{folder}: its weights do not fit (missing {missing}, unexpected {unexpected})")
 
 
 def restore(folder, model, opt, sampler, d: distributed.Dist) -> dict:
