@@ -17,8 +17,8 @@ from tunesmith.errors import TunesmithError
 # subcommand modules, in the order `--help` lists them; compose registers `continue` too, serve
 # `listening-report`, vary `sample`
 COMMANDS = ("compose", "evaluate", "originality", "info", "data", "train", "models", "bench", "serve", "analyze",
-            "check", "explain", "attention", "motif", "suggest", "harmonize", "infill", "accompany", "interpolate",
-            "vary", "tune_rl")
+            "check", "explain", "attention", "motif", "suggest", "harmonize", "infill", "accompany", "restyle",
+            "interpolate", "vary", "tune_rl")
 
 EPILOG = """examples:
   tunesmith data prepare --corpus chorales     parse a built-in corpus and cache it

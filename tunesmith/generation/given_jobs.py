@@ -149,3 +149,43 @@ def accompany_files(model, tune, request: Request, out_dir, style: str = "folk",
         "score": to_dict(result),
     }
     return write_piece(result, out_dir, f"{Path(tune).stem}-accompanied-{request.seed}", formats, report)
+
+
+def restyle_files(piece, to: str, request: Request, out_dir, model="default", accompanist="default",
+                  track: int | None = None, formats=FILES) -> dict:
+    """Render the piece in file `piece` in style `to` (bach: a four-part chorale by the harmonizer; a folk
+    style: a tune by the folk model with the accompanist's chords) and write `<stem>-<to>-<seed>.*` into
+    `out_dir`; returns the report, with the share of the melody's beat notes kept. "default" models: the
+    harmonizer for bach; the folk infiller and the accompanist for folk styles."""
+    from tunesmith.generation.restyle import TARGETS, restyle
+    from tunesmith.io.json import to_dict
+
+    if to not in TARGETS:
+        raise ConfigError(f"unknown style {to!r}; valid: {', '.join(TARGETS)}")
+    out_dir, formats = check_job(request, out_dir, formats)
+    score = read_input(piece)
+    loaded = _model((HARMONIZER if to == "bach" else "folk-infill") if model == "default" else model)
+    helper = None
+    if to != "bach" and accompanist is not None:
+        helper = _model(ACCOMPANIST if accompanist == "default" else accompanist)
+    t0 = time.perf_counter()
+    result, info = restyle(loaded, score, to, loaded.request(request), helper, track)
+    t1 = time.perf_counter()
+    for w in info["warnings"]:
+        log.warning("%s", w)
+    _make_folder(out_dir)
+    report = {
+        "model": {"name": loaded.name, "path": str(loaded.path)},
+        "accompanist": {"name": helper.name, "path": str(helper.path)} if helper else None,
+        "piece": {"path": str(piece), "notes": int(score.note_count), "track": track},
+        "to": to,
+        "melody_kept": info["melody_kept"],
+        "seed": request.seed,
+        "settings": settings(loaded.request(request)),
+        "warnings": info["warnings"],
+        "timings_s": {"load": round(loaded.load_seconds, 3), "restyle": round(t1 - t0, 3)},
+        "analysis": analysis(result),
+        "files": {},
+        "score": to_dict(result),
+    }
+    return write_piece(result, out_dir, f"{Path(piece).stem}-{to}-{request.seed}", formats, report)
