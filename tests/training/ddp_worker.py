@@ -1,6 +1,6 @@
 """Run by the distributed test under torchrun (or alone): train, writing into OUT this rank's initial weights,
 its gradient at step 1 (after DDP's all-reduce, before clipping) and its final weights:
-OUT/{init,grad1,final}-rank<r>.safetensors."""
+OUT/{init,grad1,final}-rank<r>.safetensors. The preset is "debug", or $PRESET (a name or a TOML file)."""
 
 import os
 import sys
@@ -34,5 +34,5 @@ def recording_clip(params, *args, **kwargs):
 
 torch.nn.utils.clip_grad_norm_ = recording_clip
 os.makedirs(out, exist_ok=True)
-result = train(load_preset("debug", [f'data="{data}"', *overrides]), out)
+result = train(load_preset(os.environ.get("PRESET", "debug"), [f'data="{data}"', *overrides]), out)
 save("final", ((str(i), p.data) for i, p in enumerate(result.model.parameters())))
