@@ -136,3 +136,15 @@ def test_compare_metric_drops_nan_pieces_and_is_nan_when_too_few():
     assert m.generated.shape == (3, 1) and m.reference.shape == (2, 1)
     assert len(m.intra_generated) == 3 and len(m.inter) == 6
     assert math.isnan(compare_metric("x", np.array([np.nan]), np.array([1.0, 2.0])).oa_reference)
+
+
+def test_fit_classifier_tells_new_rows_of_two_sets_apart():
+    from tunesmith.evaluation.compare import fit_classifier
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(2, 1, (40, 3)), rng.normal(-2, 1, (40, 3))
+    a[0, 1] = np.nan  # filled with the column median, as classifier_accuracy fills it
+    p = fit_classifier(a, b)
+    new_a, new_b = rng.normal(2, 1, (20, 3)), rng.normal(-2, 1, (20, 3))
+    assert (p(new_a) > 0.5).mean() > 0.9 and (p(new_b) < 0.5).mean() > 0.9
+    assert p(np.full((1, 3), np.nan)).shape == (1,)

@@ -248,6 +248,27 @@ def classifier_accuracy(generated: np.ndarray, reference: np.ndarray, folds: int
     return float(np.mean(scores))
 
 
+def fit_classifier(positive: np.ndarray, negative: np.ndarray):
+    """The logistic regression of `classifier_accuracy` fitted on every row of two sets of metric vectors
+    (NaN filled with the column median, columns standardized, as there): a function of metric vectors (N, M)
+    giving each row's probability of belonging to `positive`. What tells two styles apart, applied to new pieces
+    (bench/restyle.py)."""
+    x = np.vstack([positive, negative]).astype(np.float64)
+    y = np.r_[np.ones(len(positive)), np.zeros(len(negative))]
+    med = np.nanmedian(x, 0)
+    med = np.where(np.isnan(med), 0.0, med)
+    fill = lambda a: np.where(np.isnan(a), med, a)  # noqa: E731
+    mu, sd = fill(x).mean(0), fill(x).std(0)
+    sd = np.where(sd > 0, sd, 1.0)
+    beta = _fit_logistic((fill(x) - mu) / sd, y)
+
+    def probability(rows: np.ndarray) -> np.ndarray:
+        z = (fill(np.asarray(rows, np.float64)) - mu) / sd @ beta[:-1] + beta[-1]
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    return probability
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Every metric and feature compared, and how well all scalar metrics together tell the sets apart."""
