@@ -17,7 +17,8 @@ from pathlib import Path
 from tunesmith.errors import ConfigError
 
 # modules of this package, in the order the studio lists them
-JOBS = ("compose", "continue_", "analyze", "check", "explain", "originality", "evaluate", "excerpt")
+JOBS = ("compose", "continue_", "harmonize", "infill", "accompany", "restyle", "analyze", "check", "explain",
+        "originality", "evaluate", "excerpt")
 
 
 @dataclass(frozen=True)
