@@ -104,3 +104,13 @@ def test_an_unknown_style_or_meter_is_refused_before_any_work(loaded, tmp_path):
         Request(style="polka")
     with pytest.raises(ConfigError, match="meter 7/4 has no token"):
         harmonize(loaded, tune(meter=(7, 4)))
+
+
+def test_compose_refuses_a_conditional_model_in_one_line(loaded, tmp_path):
+    from tunesmith.generation.job import compose_files
+
+    if loaded.model.data_kind != "conditional":
+        pytest.skip("a sequence model composes")
+    with pytest.raises(ConfigError, match="writes music given other music"):
+        compose_files(loaded, Request(bars=2), tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -102,6 +102,15 @@ def _model(model):
     return load(str(model)) if isinstance(model, str | os.PathLike) else model
 
 
+def _composer(model):
+    """`_model`, refusing a conditional model (it writes given music: harmonize, infill, accompany, restyle)."""
+    loaded = _model(model)
+    if getattr(loaded.model, "data_kind", "sequence") != "sequence":
+        raise ConfigError(f"{loaded.name} writes music given other music (tunesmith harmonize, infill, accompany, "
+                          "restyle); composing needs a model of its own (chorales, folk)")
+    return loaded
+
+
 def _make_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -147,7 +156,7 @@ def compose_files(model, request: Request, out_dir, n: int = 1, formats=FILES, s
     from tunesmith.io.json import to_dict
 
     out_dir, formats = check_job(request, out_dir, formats, n)
-    loaded = _model(model)
+    loaded = _composer(model)
     loaded.request(request).check_for(loaded.tokenizer)  # the model can write it: before any piece
     _make_folder(out_dir)
     index = originality_index(loaded)  # once per call: loading a shipped index takes milliseconds
@@ -199,7 +208,7 @@ def continue_files(model, primer, request: Request, out_dir, formats=FILES) -> d
 
     out_dir, formats = check_job(request, out_dir, formats)
     score = read(primer)
-    loaded = _model(model_for(score) if model == "default" else model)
+    loaded = _composer(model_for(score) if model == "default" else model)
     req = loaded.request(request).check_for(loaded.tokenizer)
     _make_folder(out_dir)
     t0 = time.perf_counter()
