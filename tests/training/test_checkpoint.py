@@ -113,6 +113,14 @@ def test_shipped_models_score_the_nll_of_their_card(folder, no_pickle):
     if hashlib.sha256((data / "meta.json").read_bytes()).hexdigest() != config["data"]["meta_sha256"]:
         pytest.skip(f"{data} is not the data {folder.name} was trained on (prepared again since)")
     train_cfg = config["run"]["train"]
+    if model.data_kind == "conditional":  # source/target pairs: the NLL of the learned target tokens
+        from tunesmith.training.config import TrainConfig
+        from tunesmith.training.pairs import PairSource
+
+        total, count = PairSource(data, TrainConfig(**{**train_cfg, "betas": tuple(train_cfg["betas"])})).nll_sum(
+            model, 16)
+        assert total / count == pytest.approx(config["metrics"]["valid_nll"], rel=1e-4)
+        return
     valid = TokenArrays.load(data).split("valid")
     if train_cfg["eval_tokens"]:
         valid = valid[: train_cfg["eval_tokens"] + 1]
