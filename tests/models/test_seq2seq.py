@@ -89,3 +89,16 @@ def test_training_step_is_the_masked_cross_entropy():
     manual = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten(), ignore_index=-1)
     torch.testing.assert_close(loss, manual)
     assert logs == {}
+
+
+def test_a_window_limits_attention_to_nearby_source_positions():
+    model = make(window=3).eval()
+    src, ids = source(1, 20), torch.randint(1, V, (1, 20))
+    with torch.no_grad():
+        w = model.source_attention(src, ids)[0]  # (heads, T, S)
+        far = torch.ones(20, 20, dtype=torch.bool).triu(4) | torch.ones(20, 20, dtype=torch.bool).tril(-4)
+        assert (w[:, far] == 0).all() and (w.sum(-1) - 1).abs().max() < 1e-5
+        short = make().eval()  # the same weights without a window: the same on a source within reach
+        short.load_state_dict(model.state_dict())
+        torch.testing.assert_close(model(src[:, :4], ids[:, :4])[0], short(src[:, :4], ids[:, :4])[0])
+    check_all(lambda: make(window=5).given(source()[0]))

@@ -43,6 +43,10 @@ class Seq2SeqConfig:
     attn_dim: int = 128  # query/key/value width, split over the heads
     dropout: float = 0.1
     rope_base: float = 10000.0
+    # a target position attends to source positions at most this far from its own (0: all): set to the training
+    # crop's length, so that a whole piece is read at the distances the model learned (as the Transformer's
+    # window is its block_size)
+    window: int = 0
     tie_embeddings: bool = True
 
     SIZES: ClassVar[dict] = {
@@ -56,7 +60,7 @@ class Seq2SeqConfig:
     BOUNDS: ClassVar[dict] = {"vocab_size": (0, 1 << 20), "n_embd": (1, 1 << 16), "enc_hidden": (1, 1 << 16),
                               "enc_layers": (1, 64), "hidden": (1, 1 << 16), "dec_layers": (1, 64),
                               "n_head": (1, 256), "attn_dim": (2, 1 << 16), "dropout": (0, 1),
-                              "rope_base": (1, 1e9)}
+                              "rope_base": (1, 1e9), "window": (0, 1 << 20)}
 
     def parameters(self) -> int:
         """The number of parameters of the model, without building it (equal to `num_params()`)."""
@@ -133,7 +137,14 @@ class Seq2Seq(ConditionalModel):
         """(context (B, T, A), weights (B, heads, T, S)) of decoder outputs y (B, T, H) at positions start.."""
         q = rotate(self._heads(self.att_q(y)), self._rot(start, y.size(1), y.device))
         scores = (q @ state["keys"].transpose(-2, -1)) / math.sqrt(q.size(-1))  # (B, heads, T, S)
-        w = scores.float().masked_fill(~state["valid"][:, None, None, :], float("-inf")).softmax(-1)
+        seen = state["valid"][:, None, None, :]  # (B, 1, 1, S)
+        if self.config.window:
+            i = torch.arange(start, start + y.size(1), device=y.device)[:, None]
+            j = torch.arange(scores.size(-1), device=y.device)[None]
+            near = (i - j).abs() <= self.config.window  # (T, S); every position has itself within reach
+            seen = seen & near
+        w = scores.float().masked_fill(~seen, float("-inf")).softmax(-1)
+        w = torch.nan_to_num(w)  # a row that sees nothing (a target longer than its source) reads nothing
         ctx = (w.to(q.dtype) @ state["values"]).transpose(1, 2).flatten(2)  # (B, T, A)
         return ctx, w
 
