@@ -91,21 +91,24 @@ def tune_rl(model: str = "folk", minutes: float = 10.0, out="runs/folk-rl", rewa
 
 
 def export(result, base: dict, folder) -> Path:
-    """The tuned policy as a checkpoint of its own family (its base's config, the tuning and the drift
-    recorded), with the base's originality index when it ships one (the same training pieces)."""
+    """The tuned policy as a checkpoint of its own family: its base's model, tokenizer, vocabulary, run and
+    compose settings; the data it was tuned and validated on, its validation NLL now (the base's beside it)
+    and the tuning; with the base's originality index when it ships one (the same training pieces)."""
     import shutil
 
-    from tunesmith.models.checkpoint import save
+    from tunesmith.models.checkpoint import latest, read_config, save
     from tunesmith.models.rewards import RULES
 
     tuner = result.model
     c = tuner.config
+    last = read_config(latest(result.out))
     tuning = {"method": "RL Tuner: REINFORCE, leave-one-out baseline, exact KL to the frozen base",
               "base": c.base, "steps": result.step, "rollout_steps": c.steps, "kl": c.kl,
-              "rewards": {r: float(getattr(c, r)) for r in RULES}}
-    config = {k: v for k, v in base.items() if k not in ("format", "step", "metrics", "trainer")}
-    config |= {"step": base.get("step", 0), "tuning": tuning,
-               "metrics": {**base.get("metrics", {}), "tuned_valid_nll": result.valid_nll}}
+              "rewards": {r: float(getattr(c, r)) for r in RULES}, "run": last["run"]}
+    config = {k: v for k, v in base.items() if k not in ("format", "step", "metrics", "trainer", "data")}
+    config |= {"step": base.get("step", 0), "tuning": tuning, "data": last["data"],
+               "metrics": {"valid_nll": result.valid_nll, "base_valid_nll": base.get("metrics", {}).get("valid_nll"),
+                           "unigram_nll": result.unigram_nll}}
     save(folder, tuner.policy, config)
     index = Path(c.base) / "originality"
     if index.is_dir() and not (Path(folder) / "originality").exists():
