@@ -18,6 +18,8 @@ def register(sub) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="folk", help="a shipped model's name or a checkpoint folder (default folk)")
     p.add_argument("--minutes", type=float, default=10.0, help="training minutes (default 10)")
+    p.add_argument("--max-steps", type=int, default=100_000, help="stop after this many updates (a run that "
+                   "ends by steps is reproduced exactly; by minutes, it depends on the machine)")
     p.add_argument("--rewards", help="RULE=WEIGHT,... replacing the defaults (rules left out weigh 0): key, "
                    "tonic_start, tonic_end, repetition, leaps_resolved, motif, leap_runs, parallels")
     p.add_argument("--kl", type=float, help="reward units per nat of KL to the original (default 0.05)")
@@ -43,8 +45,8 @@ def run(args) -> int:
         from tunesmith.models.checkpoint import latest
 
         resume = latest(args.resume)
-    r, model = tune_rl(args.model, args.minutes, args.out, rewards, args.data, args.seed, resume=resume,
-                       progress=not args.no_progress, **settings)
+    r, model = tune_rl(args.model, args.minutes, args.out, rewards, args.data, args.seed, args.max_steps,
+                       resume=resume, progress=not args.no_progress, **settings)
     print(f"step {r.step}: held-out NLL {r.valid_nll:.4f} nats/token (the original's is in its card)")
     print(f"tuned model in {model} (tunesmith compose --model {model})")
     return 0
