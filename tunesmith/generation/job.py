@@ -105,9 +105,12 @@ def _model(model):
 def _composer(model):
     """`_model`, refusing a conditional model (it writes given music: harmonize, infill, accompany, restyle)."""
     loaded = _model(model)
-    if getattr(loaded.model, "data_kind", "sequence") != "sequence":
-        raise ConfigError(f"{loaded.name} writes music given other music (tunesmith harmonize, infill, accompany, "
-                          "restyle); composing needs a model of its own (chorales, folk)")
+    kind = getattr(loaded.model, "data_kind", "sequence")
+    if kind != "sequence":
+        what = {"conditional": "writes music given other music (tunesmith harmonize, infill, accompany, restyle)",
+                "excerpts": "writes excerpts of a few bars (a VAE: tunesmith interpolate, vary, sample)"}
+        raise ConfigError(f"{loaded.name} {what.get(kind, f'is a model of {kind}')}; composing needs a model of its "
+                          "own (chorales, folk)")
     return loaded
 
 
