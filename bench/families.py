@@ -128,6 +128,38 @@ def evaluate_family(name: str, folder: Path, prompts, real_ids, real_cond, real_
             "params": model.num_params(), "steps": config["step"]}
 
 
+def plot_gan(run: Path, path: Path) -> None:
+    """The GAN's curves: the discriminator's mean belief in real and in fake excerpts, the generator's NLL of
+    real ones (training and validation), and the adversarial weight, by step."""
+    import csv
+
+    from matplotlib.figure import Figure
+
+    series: dict[str, list] = {}
+    with open(run / "metrics.csv") as f:
+        for s, m, v in list(csv.reader(f))[1:]:
+            series.setdefault(m, []).append((int(s), float(v)))
+    fig = Figure(figsize=(11, 3.6), dpi=100)
+    ax = fig.add_subplot(1, 2, 1)
+    for key, label in (("train/d_real", "D(real)"), ("train/d_fake", "D(fake)"), ("train/adversarial",
+                                                                                    "adversarial weight")):
+        if key in series:
+            ax.plot(*zip(*series[key]), label=label)
+    ax.set_xlabel("step")
+    ax.set_title("discriminator", fontsize=10)
+    ax.legend(fontsize=8)
+    ax = fig.add_subplot(1, 2, 2)
+    for key, label in (("train/mle", "generator NLL, training batches"), ("valid/nll", "generator NLL, validation")):
+        if key in series:
+            ax.plot(*zip(*series[key]), "-" if key.startswith("train") else "o-", label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("nats/token")
+    ax.set_title("generator", fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
 def row(name: str, r: dict) -> str:
     """One line of the markdown table ("-" where a figure does not apply)."""
     nll = f"{'<= ' if r.get('nll_bound') else ''}{r['nll']:.3f}" if "nll" in r else "-"
@@ -155,6 +187,7 @@ def main(argv=None) -> int:
     e.add_argument("--rl", help="the RL-tuned model (tune-rl's OUT/model or a shipped one)")
     e.add_argument("--pieces", type=int, default=300)
     e.add_argument("--json")
+    e.add_argument("--gan-png", help="the GAN's training curves, drawn from its run's metrics")
     args = p.parse_args(argv)
     out = Path(args.out)
     if args.action == "train":
@@ -192,6 +225,8 @@ def main(argv=None) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         print(row(name, r))
+    if args.gan_png and (out / "gan" / "metrics.csv").is_file():
+        plot_gan(out / "gan", Path(args.gan_png))
     return 0
 
 
