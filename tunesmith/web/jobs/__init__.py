@@ -18,7 +18,7 @@ from tunesmith.errors import ConfigError
 
 # modules of this package, in the order the studio lists them
 JOBS = ("compose", "continue_", "harmonize", "infill", "accompany", "restyle", "analyze", "check", "explain",
-        "originality", "evaluate", "excerpt")
+        "originality", "evaluate", "excerpt", "interpolate", "vary")
 
 
 @dataclass(frozen=True)
