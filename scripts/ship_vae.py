@@ -87,8 +87,11 @@ def main() -> None:
 
     run_dir = ROOT / "runs" / args.preset
     if not args.reuse:
-        for cmd in DATA[args.preset]:
-            tunesmith(*cmd)
+        try:
+            resolve_data(load_preset(args.preset).data)  # prepared already: tokenizing again would only rewrite it
+        except Exception:
+            for cmd in DATA[args.preset]:
+                tunesmith(*cmd)
         steps = args.steps or steps_for(load_preset(args.preset), args.minutes)
         tunesmith("train", "--preset", args.preset, "--set", f"train.max_steps={steps}", "--set",
                   "train.max_minutes=0", "--out", str(run_dir), "--no-progress")
