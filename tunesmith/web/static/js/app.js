@@ -2,7 +2,7 @@
 // recommendations. Plain modules; the API does the work (see /docs).
 import { api, follow, meterOf, notesOf, tempoOf } from "./api.js";
 import { el } from "./dom.js";
-import { ComposeForm, jobForm } from "./form.js";
+import { ComposeForm, jobForm, pieceChoice } from "./form.js";
 import { Roll } from "./roll.js";
 import { renderLibrary, renderRecs, renderResult, renderSettings } from "./side.js";
 import { Synth } from "./synth.js";
@@ -10,7 +10,7 @@ import { Synth } from "./synth.js";
 const $ = (id) => document.getElementById(id);
 const TPQ = 480;
 const FILES = [["mid", "MIDI"], ["wav", "WAV"], ["musicxml", "MusicXML"], ["svg", "SVG"], ["png", "PNG"], ["json", "Report"], ["original", "Original"]];
-const state = { models: [], jobs: [], ratings: {}, current: null, run: null, played: false };
+const state = { models: [], jobs: [], ratings: {}, current: null, run: null, played: false, jobForm: null };
 const roll = new Roll($("roll"));
 const synth = new Synth();
 let form;
@@ -245,7 +245,7 @@ async function compose() {
   refreshSide();
 }
 
-async function runOn(job, values) {
+async function runOn(job, values, second) {
   const c = state.current;
   const body = { ...values };
   if (job.inputs[0] >= 1) {
@@ -255,10 +255,15 @@ async function runOn(job, values) {
     }
     body.pieces = [c.id];
   }
+  if (job.inputs[0] >= 2) {
+    if (second() === undefined) return toast(`${job.title} needs a second piece: compose or upload another first`, true);
+    body.pieces.push(second());
+  }
   if (job.schema.properties.request) body.request = form.value().request;
   const result = await runJob(`/api/jobs/${job.name}`, body);
   if (!result) return;
-  if (result.pieces) {
+  // only a job that makes pieces returns library pieces; another's "pieces" are rows of its report (vary)
+  if (job.makes_pieces) {
     await openPiece(result.pieces[0]);
     refreshSide();
   } else renderResult($("result"), { title: job.title, ...result });
@@ -270,12 +275,20 @@ function jobButtons() {
   for (const job of state.jobs.filter((j) => j.name !== "compose")) {
     const b = el("button", { type: "button", textContent: job.title, title: job.summary });
     b.dataset.job = job.name;
-    b.addEventListener("click", () => {
+    b.addEventListener("click", async () => {
       const f = $("job-form");
+      const mine = (state.jobForm = {});
       const values = jobForm(f, job, state.models, { model: form.value().model });
+      let second = () => undefined;
+      if (job.inputs[0] >= 2) {
+        const [row, value] = await pieceChoice(state.current && state.current.item);
+        if (state.jobForm !== mine) return; // another click's form took this one's place meanwhile
+        f.prepend(row);
+        second = value;
+      }
       const run = el("button", { type: "button", className: "primary", textContent: `Run ${job.title.toLowerCase()}` });
       run.id = "job-run";
-      run.addEventListener("click", () => runOn(job, values()));
+      run.addEventListener("click", () => runOn(job, values(), second));
       f.append(el("p", { className: "hint", textContent: job.summary + (job.schema.properties.request ? " It uses the compose settings above." : "") }),
         el("div", { className: "actions" }, run));
       f.hidden = false;

@@ -1,5 +1,6 @@
 // Forms built from the API's own description of its jobs (JSON Schema), so that every setting of the
 // library's compose Request shows here, and a new job's parameters get a form without new code.
+import { api } from "./api.js";
 
 const BASIC = ["style", "key", "meter", "bars", "tempo", "seed"];
 const LABELS = {
@@ -197,11 +198,27 @@ export function jobForm(container, job, models, defaults = {}) {
   container.replaceChildren();
   const props = Object.entries(job.schema.properties || {}).filter(([n]) => !["pieces", "request", "formats"].includes(n));
   const controls = {};
+  const names = models.map((m) => m.name);
   for (const [name, prop] of props) {
-    const el = name === "model" ? select(`j-${name}`, models.map((m) => [m.name, m.name]), defaults.model || prop.default)
-      : input(`j-${name}`, prop, defaults[name]);
+    let el;
+    if (name === "model") {
+      // the job's own model where it has shipped (a VAE for vary), else the one composing uses
+      const chosen = names.includes(prop.default) ? prop.default : defaults.model || names[0];
+      el = select(`j-${name}`, names.map((n) => [n, n]), chosen);
+    } else if (prop.enum) el = select(`j-${name}`, prop.enum.map((v) => [v, v]), defaults[name] ?? prop.default);
+    else el = input(`j-${name}`, prop, defaults[name]);
     controls[name] = el;
     container.append(field(name, el, prop.description));
   }
-  return () => Object.fromEntries(props.map(([n, p]) => [n, n === "model" ? controls[n].value : read(controls[n], p)]).filter(([, v]) => v !== undefined));
+  const value = (n, p) => (n === "model" || p.enum ? controls[n].value : read(controls[n], p));
+  return () => Object.fromEntries(props.map(([n, p]) => [n, value(n, p)]).filter(([, v]) => v !== undefined));
+}
+
+// A job of two pieces (interpolate): the open piece is the first, the second is chosen from the library
+// (every piece but the open one): [the form's row, its value].
+export async function pieceChoice(openItem) {
+  const { pieces } = await api("/api/pieces?limit=100").catch(() => ({ pieces: [] }));
+  const others = pieces.filter((p) => `piece:${p.id}` !== openItem);
+  const s = select("j-with", others.map((p) => [String(p.id), p.title]), others.length ? String(others[0].id) : "");
+  return [field("with", s, "the second piece, from your library"), () => (s.value ? Number(s.value) : undefined)];
 }
