@@ -1,7 +1,9 @@
 """The studio in a real browser (Debian's Chromium driven by Playwright): compose and play, upload a melody
-and continue it, rate pieces and see the recommendations change, answer the listening test. One server and
-one browser for the module; a new account per test."""
+and continue it or harmonize it, analyze and check a passage with its faults marked on the score, rate pieces
+and see the recommendations change, answer the listening test. One server and one browser for the module; a
+new account per test."""
 
+import io
 import itertools
 import os
 import re
@@ -119,6 +121,87 @@ def test_upload_a_melody_and_continue_it(page, tmp_path):
     page.click("#job-run")
     page.wait_for_selector("#result .analysis-text")
     assert page.text_content("#result .analysis-text").startswith("Parallel fifths")
+
+
+def upload(page, path, title: str) -> None:
+    page.set_input_files("#upload", str(path))
+    page.wait_for_function(f"document.querySelector('#piece-title').textContent === '{title}'")
+
+
+def test_upload_a_melody_and_harmonize_it(page, tmp_path):
+    from tunesmith.io import write
+    from tunesmith.score import KeySignature, Score, TimeSignature, Track, note_array
+
+    # two bars in C major that begin and end on the tonic triad, in the soprano's range
+    tune = [(76, 0, 480), (74, 480, 480), (72, 960, 480), (74, 1440, 480), (76, 1920, 480), (74, 2400, 480),
+            (72, 2880, 960)]
+    melody = Score(tracks=(Track(note_array(tune)),), time_signatures=(TimeSignature(0, 4, 4),),
+                   key_signatures=(KeySignature(0, 0, "major"),))
+    write(melody, tmp_path / "evening hymn.musicxml")
+    upload(page, tmp_path / "evening hymn.musicxml", "evening hymn")
+    assert page.get_attribute("#roll", "data-notes") == "7"
+    page.click("button[data-job=harmonize]")
+    # the chorale Transformer, named: it harmonizes whether or not the seq2seq harmonizer has shipped
+    page.select_option("#j-model", "chorales")
+    page.click("#job-run")
+    page.wait_for_function("document.querySelector('#piece-title').textContent.startsWith('evening hymn, harmonized')")
+    assert "model chorales" in page.text_content("#piece-meta")
+    assert int(page.get_attribute("#roll", "data-notes")) > 7  # the lower voices drawn with the melody
+    src = page.get_attribute("#audio", "src")
+    assert src.endswith("/files/wav")
+    page.wait_for_function("(document.querySelector('#score img') || {}).naturalWidth > 0")  # engraved, loaded
+    piece = re.search(r"/api/pieces/(\d+)/", src).group(1)
+    score = page.evaluate(f"fetch('/api/pieces/{piece}/files/score').then(r => r.json())")
+    parts = [[tuple(n[:3]) for n in t["notes"]] for t in score["tracks"] if t["notes"]]
+    assert len(parts) == 4 and all(len(p) >= 2 for p in parts)
+    assert parts[0] == tune  # the melody is the soprano, note for note
+    page.click("#play")
+    page.wait_for_function("!document.querySelector('#audio').paused")
+
+
+def red_pixels(png: bytes) -> int:
+    """Pixels of the fault colour (annotate.FAULT_COLOUR, #d0021b) in a screenshot, give or take smoothing."""
+    import numpy as np
+    from PIL import Image
+
+    r, g, b = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int).transpose(2, 0, 1)
+    return int(((r > 170) & (g < 70) & (b < 90)).sum())
+
+
+def test_analyze_and_check_mark_the_faults_on_the_score(page, tmp_path):
+    from tunesmith.io import write
+    from tunesmith.score import KeySignature, Score, TimeSignature, Track, note_array
+
+    # I ii V I in C major, half notes; tenor and bass go C-G to D-A: parallel fifths on beat 3 of bar 1
+    voices = [[72, 69, 71, 72], [64, 65, 67, 67], [55, 57, 62, 64], [48, 50, 43, 48]]
+    exercise = Score(tracks=tuple(Track(note_array([(p, i * 960, 960) for i, p in enumerate(v)])) for v in voices),
+                     time_signatures=(TimeSignature(0, 4, 4),), key_signatures=(KeySignature(0, 0, "major"),))
+    write(exercise, tmp_path / "exercise 3.mid")
+    upload(page, tmp_path / "exercise 3.mid", "exercise 3")
+    score = "#result img.analysis-score"
+    shown = f"(document.querySelector('{score}') || {{}}).naturalWidth > 0"
+
+    page.click("button[data-job=analyze]")
+    page.click("#job-run")
+    page.wait_for_function(shown)
+    report = page.text_content("#result .analysis-text")
+    assert "C major" in report and re.search(r"parallel fifths\s+tenor/bass", report)
+    svg = page.evaluate(f"fetch(document.querySelector('{score}').src).then(r => r.text())")
+    assert svg.count("#d0021b") >= 3 and ">P5<" in svg  # both notes of the fifth and the label, in red
+    assert red_pixels(page.locator(score).screenshot()) > 20  # and drawn where the user sees the score
+
+    page.click("button[data-job=check]")  # the same fault explained from the knowledge tree, with a fix
+    page.select_option("#j-rules", "parallels")
+    page.click("#job-run")
+    page.wait_for_function("document.querySelector('#result .analysis-text') && "
+                           "document.querySelector('#result .analysis-text').textContent.includes('why:')")
+    feedback = page.text_content("#result .analysis-text")
+    assert feedback.startswith("1 fault by the parallels rules:")
+    assert "bar 1, beat 3 — parallel fifths (tenor, bass)" in feedback
+    assert "why: the tenor and bass move in the same direction from a perfect fifth to another" in feedback
+    assert "(tunesmith explain voice-leading/parallel-fifths)" in feedback and "fix: move the tenor" in feedback
+    page.wait_for_function(shown)
+    assert red_pixels(page.locator(score).screenshot()) > 20
 
 
 def recommended(page) -> list[tuple[str, str]]:
