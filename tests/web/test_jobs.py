@@ -21,6 +21,33 @@ def test_every_job_has_its_endpoint_and_schema(client):
     assert {"key", "meter", "tempo", "temperature", "top_p", "beams", "in_key"} <= set(settings)
 
 
+def test_a_jobs_default_model_is_its_own_where_shipped(client, tmp_path, monkeypatch):
+    """harmonize's "default" is the harmonizer, vary's a VAE, infill's the one that fits the piece: /api/jobs names
+    it where it has shipped (the studio's form starts on it), else null (the form starts on compose's model)."""
+    from tunesmith.generation import load
+
+    shipped = (load.SHIPPED / "harmonizer" / "config.json").is_file()
+    jobs = {j["name"]: j["default_model"] for j in client.get("/api/jobs").json()}
+    assert jobs["harmonize"] == ("harmonizer" if shipped else None)  # the models being trained now, or not yet
+
+    def defaults(*names):
+        folder = tmp_path / "+".join(names or ("none",))
+        folder.mkdir()
+        for name in names:  # a shipped model is a folder with its config.json
+            (folder / name).mkdir()
+            (folder / name / "config.json").write_text("{}")
+        monkeypatch.setattr(load, "SHIPPED", folder)
+        return {j["name"]: j["default_model"] for j in client.get("/api/jobs").json()}
+
+    assert set(defaults().values()) == {None}
+    got = defaults("chorales", "harmonizer", "folk-vae-2bar", "folk-infill")
+    assert (got["harmonize"], got["vary"], got["interpolate"]) == ("harmonizer", "folk-vae-2bar", "folk-vae-2bar")
+    assert got["infill"] == got["restyle"] == "default"  # the piece (or the style) chooses between two shipped
+    assert got["accompany"] is None  # the accompanist has not shipped
+    assert got["compose"] is got["continue"] is got["originality"] is None  # the compose form's model
+    assert defaults("folk-infill")["infill"] is None  # a chorale would need the harmonizer
+
+
 def test_compose_keeps_the_piece_and_its_files(client):
     h = signup(client, "composer")
     run = compose(client, h, key="D minor", meter="3/4", seed=5)

@@ -19,6 +19,7 @@ from tunesmith.generation.request import Request
 
 log = logging.getLogger(__name__)
 HARMONIZER = "harmonizer"  # the shipped model `harmonize` uses by default
+INFILLER = "folk-infill"  # the shipped model `infill` uses by default for a tune (one voice)
 
 
 def read_input(path):
@@ -76,7 +77,7 @@ def model_for_piece(score) -> str:
     """The shipped infilling model that fits a piece: one voice (a tune) -> "folk-infill", else "harmonizer"
     (the chorale seq2seq, trained to infill as well as to harmonize)."""
     voices = sum(1 for t in score.tracks if len(t) and not t.is_drum)
-    return "folk-infill" if voices == 1 else HARMONIZER
+    return INFILLER if voices == 1 else HARMONIZER
 
 
 def infill_files(model, piece, bars: str, request: Request, out_dir, voices: str | None = None,
@@ -164,7 +165,7 @@ def restyle_files(piece, to: str, request: Request, out_dir, model="default", ac
         raise ConfigError(f"unknown style {to!r}; valid: {', '.join(TARGETS)}")
     out_dir, formats = check_job(request, out_dir, formats)
     score = read_input(piece)
-    loaded = _model((HARMONIZER if to == "bach" else "folk-infill") if model == "default" else model)
+    loaded = _model((HARMONIZER if to == "bach" else INFILLER) if model == "default" else model)
     helper = None
     if to != "bach" and accompanist is not None:
         helper = _model(ACCOMPANIST if accompanist == "default" else accompanist)

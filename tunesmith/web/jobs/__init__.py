@@ -30,6 +30,9 @@ class JobSpec:
     run: Callable  # run(params: dict, inputs: list[Path], out_dir: Path, emit) -> result dict; in a worker
     inputs: tuple[int, int] = (0, 0)  # how many library pieces it reads, at least and at most
     makes_pieces: bool = False  # its result's "pieces" (job reports with "files") become library pieces
+    # the shipped models its model "default" stands for: one (harmonize: the harmonizer), or those the input
+    # chooses among (infill: a tune's model or a chorale's); none where "default" is the compose form's model
+    models: tuple[str, ...] = ()
     listed: bool = True  # has an endpoint and a place in the studio (else only the server runs it)
     total: Callable[[dict], int] = lambda params: 1  # progress steps of a run
     # a new piece's title from its report and the titles of the pieces the job read
@@ -39,7 +42,17 @@ class JobSpec:
         """What the studio needs to show the job: its parameters as JSON Schema, inputs and outputs."""
         return {"name": self.name, "title": self.title, "summary": self.summary,
                 "inputs": list(self.inputs), "makes_pieces": self.makes_pieces,
-                "schema": self.params.model_json_schema()}
+                "default_model": self.default_model(), "schema": self.params.model_json_schema()}
+
+    def default_model(self) -> str | None:
+        """The model the studio's form starts on: the job's own where it has shipped, "default" where the input
+        chooses among shipped ones, else None (the compose form's). Looked at on each call: models are shipped
+        while the server runs."""
+        from tunesmith.web.jobs.params import shipped_names
+
+        if not self.models or not set(self.models) <= set(shipped_names()):
+            return None
+        return self.models[0] if len(self.models) == 1 else "default"
 
 
 def registry(listed_only: bool = False) -> dict[str, JobSpec]:

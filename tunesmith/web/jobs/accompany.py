@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from tunesmith.generation.given_jobs import ACCOMPANIST
 from tunesmith.web.jobs import JobSpec
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
 
@@ -18,7 +19,7 @@ class AccompanyParams(ComposeSettings):
 
 
 def run(params: dict, inputs, out_dir, emit) -> dict:
-    from tunesmith.generation.given_jobs import ACCOMPANIST, accompany_files
+    from tunesmith.generation.given_jobs import accompany_files
     from tunesmith.generation.request import Request
 
     model = loaded(ACCOMPANIST if params["model"] == "default" else params["model"])
@@ -33,4 +34,5 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("accompany", "Accompany", "Add chord symbols and a bass and chords track under a tune.",
-               AccompanyParams, run, inputs=(1, 1), makes_pieces=True, title_of=title)
+               AccompanyParams, run, inputs=(1, 1), makes_pieces=True, models=(ACCOMPANIST,),
+               title_of=title)

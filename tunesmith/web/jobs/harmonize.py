@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from tunesmith.generation.given_jobs import HARMONIZER
 from tunesmith.web.jobs import JobSpec
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
 
@@ -14,7 +15,7 @@ class HarmonizeParams(ComposeSettings):
 
 
 def run(params: dict, inputs, out_dir, emit) -> dict:
-    from tunesmith.generation.given_jobs import HARMONIZER, harmonize_files
+    from tunesmith.generation.given_jobs import harmonize_files
     from tunesmith.generation.request import Request
 
     model = loaded(HARMONIZER if params["model"] == "default" else params["model"])
@@ -28,4 +29,4 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("harmonize", "Harmonize", "Write a four-part chorale under a melody, the melody unchanged.",
-               HarmonizeParams, run, inputs=(1, 1), makes_pieces=True, title_of=title)
+               HarmonizeParams, run, inputs=(1, 1), makes_pieces=True, models=(HARMONIZER,), title_of=title)

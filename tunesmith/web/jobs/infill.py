@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from tunesmith.generation.given_jobs import HARMONIZER, INFILLER
 from tunesmith.web.jobs import JobSpec
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
 
@@ -31,4 +32,5 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("infill", "Infill", "Write chosen bars of a piece again so that they join both sides.",
-               InfillParams, run, inputs=(1, 1), makes_pieces=True, title_of=title)
+               InfillParams, run, inputs=(1, 1), makes_pieces=True, models=(INFILLER, HARMONIZER),
+               title_of=title)

@@ -23,4 +23,4 @@ def run(params: dict, inputs, out_dir, emit) -> dict:
 
 
 SPEC = JobSpec("interpolate", "Interpolate", "A smooth path of pieces from one piece to another through a VAE's "
-               "latent space.", InterpolateParams, run, inputs=(2, 2))
+               "latent space.", InterpolateParams, run, inputs=(2, 2), models=(DEFAULT_MODEL,))

@@ -18,17 +18,23 @@ def shipped_names() -> list[str]:
     return ["default", *(p.name for p in shipped_models())]
 
 
-@functools.cache
 def shipped_info() -> list[dict]:
     """Each shipped model's name, voices, and the styles, keys and meters its tokens can ask for (read from its
-    config.json; no weights loaded)."""
+    config.json; no weights loaded). Read again when a model is shipped or shipped anew while the server runs."""
+    from tunesmith.generation.load import shipped_models
+
+    return _info(tuple((p, (p / "config.json").stat().st_mtime_ns) for p in shipped_models()))
+
+
+@functools.cache
+def _info(shipped: tuple) -> list[dict]:
     import json
 
-    from tunesmith.generation.load import DEFAULT, shipped_models
+    from tunesmith.generation.load import DEFAULT
     from tunesmith.representation.base import Tokenizer
 
     out = []
-    for path in shipped_models():
+    for path, _ in shipped:
         config = json.loads((path / "config.json").read_text())
         tok = Tokenizer.from_dict(config["tokenizer"])
         family = functools.partial(_family, tok.vocab.names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from tunesmith.generation.given_jobs import HARMONIZER, INFILLER
 from tunesmith.web.jobs import JobSpec
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds
 
@@ -31,4 +32,5 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("restyle", "Restyle", "Keep a piece's melody and phrases and render it in another style.",
-               RestyleParams, run, inputs=(1, 1), makes_pieces=True, title_of=title)
+               RestyleParams, run, inputs=(1, 1), makes_pieces=True, models=(HARMONIZER, INFILLER),
+               title_of=title)

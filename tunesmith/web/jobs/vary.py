@@ -27,4 +27,4 @@ def run(params: dict, inputs, out_dir, emit) -> dict:
 
 
 SPEC = JobSpec("vary", "Vary", "Variations near a piece, or toward an attribute, through a VAE's latent space.",
-               VaryParams, run, inputs=(1, 1))
+               VaryParams, run, inputs=(1, 1), models=(DEFAULT_MODEL,))

@@ -202,9 +202,13 @@ export function jobForm(container, job, models, defaults = {}) {
   for (const [name, prop] of props) {
     let el;
     if (name === "model") {
-      // the job's own model where it has shipped (a VAE for vary), else the one composing uses
-      const chosen = names.includes(prop.default) ? prop.default : defaults.model || names[0];
-      el = select(`j-${name}`, names.map((n) => [n, n]), chosen);
+      // the job's own model where it has shipped (the harmonizer, a VAE for vary; "default" where the server
+      // picks the one that fits the piece), else the one composing uses
+      const own = job.default_model;
+      const options = names.map((n) => [n, n]);
+      if (own === "default") options.unshift(["default", "default (the one that fits the piece)"]);
+      const chosen = own === "default" || names.includes(own) ? own : defaults.model || names[0];
+      el = select(`j-${name}`, options, chosen);
     } else if (prop.enum) el = select(`j-${name}`, prop.enum.map((v) => [v, v]), defaults[name] ?? prop.default);
     else el = input(`j-${name}`, prop, defaults[name]);
     controls[name] = el;
