@@ -2,6 +2,7 @@
 events, the streamed notes, cancelling, downloads."""
 
 import json
+import re
 
 from .helpers import compose, signup
 
@@ -10,6 +11,11 @@ def events(client, url, headers) -> list[dict]:
     with client.stream("GET", url, headers=headers) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         return [json.loads(line[5:]) for line in r.iter_lines() if line.startswith("data:")]
+
+
+def server_paths(result) -> list[str]:
+    """Absolute paths in a result as the API shows it (its links, /api/..., are not paths of the server)."""
+    return re.findall(r"(?<![\w.])/(?!api/)[\w.-]+/[^\s\"]*", json.dumps(result))
 
 
 def test_every_job_has_its_endpoint_and_schema(client):
@@ -163,6 +169,11 @@ def test_check_and_explain(client):
     assert r["status"] == "done", r
     assert r["result"]["faults"] >= 0 and "parallels" in r["result"]["text"]
     assert any(name.endswith(".svg") for name in r["result"]["files"])
+    # the text ends with the files by name, each a download of the run; no path of the server
+    tail = dict(line.split(": ", 1) for line in r["result"]["text"].splitlines()[-2:])
+    assert set(tail) == {"musicxml", "svg"} and set(tail.values()) == set(r["result"]["files"])
+    assert not server_paths(r["result"])
+    assert client.get(r["result"]["files"][tail["svg"]], headers=h).text.lstrip().startswith(("<?xml", "<svg"))
     r = client.post("/api/jobs/explain?wait=true", json={"query": "parallel fifths"}, headers=h).json()
     assert r["result"]["text"].startswith("Parallel fifths  (voice-leading/parallel-fifths)")
     r = client.post("/api/jobs/check", json={"pieces": [pid], "rules": "jazz"}, headers=h)

@@ -24,7 +24,9 @@ def run(params: dict, inputs, out_dir, emit) -> dict:
     from tunesmith.assistant.check import check, feedback_text
 
     feedback = check(inputs[0], params["rules"], out_dir)  # outputs: format -> the path written
-    return {"text": feedback_text(feedback), "faults": len(feedback.items),
+    # the text names the files, not where the server keeps them; "files" become the run's download links
+    named = feedback._replace(outputs={fmt: Path(p).name for fmt, p in feedback.outputs.items()})
+    return {"text": feedback_text(named), "faults": len(feedback.items),
             "files": {Path(p).name: str(p) for p in feedback.outputs.values()}}
 
 
