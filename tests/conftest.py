@@ -130,6 +130,20 @@ def _fake_tune(rng, voices: int, meter: tuple[int, int], tonic: int, minor: bool
 
 
 @pytest.fixture(scope="session")
+def debug_vae(tmp_path_factory):
+    """A debug-size VAE trained 200 steps on scale walks cut into 2-bar excerpts (seconds on a CPU): (its
+    checkpoint folder, the excerpts folder). Attribute vectors a test saves beside it stay for later tests."""
+    from tests.training.conftest import make_excerpts
+    from tunesmith.training import load_preset, train
+
+    tmp = tmp_path_factory.mktemp("vae")
+    excerpts = make_excerpts(tmp)
+    train(load_preset("debug", [f'data="{excerpts}"', 'model.name="vae"', "train.max_steps=200", "train.lr=1e-2",
+                                "train.batch_size=16"]), tmp / "run")
+    return tmp / "run" / "best", excerpts
+
+
+@pytest.fixture(scope="session")
 def fake_corpora(tmp_path_factory):
     """A cache root holding two small fake prepared corpora: "chorales" (12 four-voice pieces in 4/4, style
     bach) and "oneills" (12 jigs in 6/8 in D major, 12 reels in 2/2 in G major, style irish), with train,

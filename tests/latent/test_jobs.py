@@ -6,7 +6,6 @@ import json
 import numpy as np
 import pytest
 
-from tests.training.conftest import make_excerpts
 from tunesmith.data.excerpts import Excerpts
 from tunesmith.errors import ConfigError, TunesmithError
 from tunesmith.io import write
@@ -14,17 +13,6 @@ from tunesmith.latent import attributes
 from tunesmith.latent.jobs import interpolate_files, sample_files, vary_files
 from tunesmith.latent.space import Space, hamming, slerp
 from tunesmith.score import KeySignature, Score, TimeSignature, Track, note_array
-
-
-@pytest.fixture(scope="module")
-def vae(tmp_path_factory):
-    from tunesmith.training import load_preset, train
-
-    tmp = tmp_path_factory.mktemp("vae")
-    excerpts = make_excerpts(tmp)
-    train(load_preset("debug", [f'data="{excerpts}"', 'model.name="vae"', "train.max_steps=200", "train.lr=1e-2",
-                                "train.batch_size=16"]), tmp / "run")
-    return tmp / "run" / "best", excerpts
 
 
 def tune(path, pitches, meter=(4, 4)):
@@ -43,8 +31,8 @@ def test_slerp_keeps_the_ends_and_the_norm_of_equal_norm_codes():
     assert np.allclose(slerp(a, 2 * a, [0.5])[0], 1.5 * a)  # parallel: linear
 
 
-def test_interpolation_writes_a_path_from_a_to_b(vae, tmp_path):
-    folder, _ = vae
+def test_interpolation_writes_a_path_from_a_to_b(debug_vae, tmp_path):
+    folder, _ = debug_vae
     a = tune(tmp_path / "a.mid", [60, 62, 64, 65, 67, 69, 71, 72])
     b = tune(tmp_path / "b.mid", [72, 71, 69, 67, 65, 64, 62, 60])
     r = interpolate_files(a, b, steps=5, model=str(folder), out=tmp_path / "out")
@@ -58,18 +46,18 @@ def test_interpolation_writes_a_path_from_a_to_b(vae, tmp_path):
 
 
 
-def test_spans_and_scores_round_trip(vae, tmp_path):
+def test_spans_and_scores_round_trip(debug_vae, tmp_path):
     from tunesmith.io import read
 
-    space = Space.load(str(vae[0]))
+    space = Space.load(str(debug_vae[0]))
     spans, cond = space.spans(read(tune(tmp_path / "a.mid", [60, 62, 64, 65, 67, 69, 71, 72, 74, 76, 77, 79, 81])))
     assert spans.shape == (2, 32)  # 3 bars and a note: four bars, the last padded with rests, in two 2-bar spans
     again, _ = space.spans(space.to_score(spans, cond))
     assert np.array_equal(again, spans)
 
 
-def test_bad_pairs_are_one_error_and_write_nothing(vae, tmp_path):
-    folder, _ = vae
+def test_bad_pairs_are_one_error_and_write_nothing(debug_vae, tmp_path):
+    folder, _ = debug_vae
     a = tune(tmp_path / "a.mid", [60, 62, 64, 65, 67, 69, 71, 72])
     waltz = tune(tmp_path / "w.mid", [60, 62, 64, 65, 67, 69], meter=(3, 4))
     long = tune(tmp_path / "long.mid", [60] * 16)
@@ -95,8 +83,8 @@ def test_a_model_without_a_latent_space():
         Space.load("folk")
 
 
-def test_variations_attributes_and_samples(vae, tmp_path):
-    folder, excerpts = vae
+def test_variations_attributes_and_samples(debug_vae, tmp_path):
+    folder, excerpts = debug_vae
     space = Space.load(str(folder))
     a = tune(tmp_path / "a.mid", [60, 62, 64, 65, 67, 69, 71, 72])
     with pytest.raises(TunesmithError, match="no attribute 'denser'"):
