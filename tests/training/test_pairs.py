@@ -72,7 +72,7 @@ def test_a_sequence_model_refuses_pairs_and_a_conditional_one_flat_arrays(pairs_
         train(load_preset("debug", [f'data="{pairs_dir}"', "train.max_steps=1"]), tmp_path / "b")
 
 
-def test_a_crop_holds_the_first_learned_cell():
+def test_a_crop_holds_learned_cells():
     """A long pair learned only near its end is cropped to a window that reaches it."""
     n = 1 + 2 * 100
     tgt = np.arange(n, dtype=np.uint16) % 30 + 3
@@ -83,3 +83,16 @@ def test_a_crop_holds_the_first_learned_cell():
     sampler = PairSampler(arrays, prefix=1, stride=2, block_size=20, batch_size=16, seed=0)
     (_, _, y), count = sampler.next()
     assert count > 0 and ((y >= 0).sum(1) > 0).all()  # every crop of the batch learns something
+
+
+def test_a_pair_learned_throughout_is_cropped_everywhere():
+    """A harmonized chorale learns every lower-voice cell: its windows start anywhere, not only at the top."""
+    n = 1 + 2 * 100
+    tgt = np.arange(n, dtype=np.uint16) + 3  # each token names its place
+    learn = np.ones(n, np.uint8)
+    learn[0] = 0
+    arrays = (tgt.copy(), tgt, learn, np.array([0, n]))
+    sampler = PairSampler(arrays, prefix=1, stride=2, block_size=20, batch_size=64, seed=0)
+    (src, _, _), _ = sampler.next()
+    starts = {int(row[1]) for row in src.numpy()}  # the first body token names the window's first step
+    assert len(starts) > 20 and max(starts) > min(starts) + 100

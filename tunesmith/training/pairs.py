@@ -123,8 +123,9 @@ class PairSampler:
         return (src, x, y), int((y >= 0).sum())
 
     def _crop(self, i: int, u: float):
-        """Pair i cut to a window of whole steps (prefix kept in front) that holds its first learned cell, the
-        window's place drawn by `u` among those that do: an infilled span of a long tune is not cropped away."""
+        """Pair i cut to a window of whole steps (prefix kept in front) that holds learned cells, the window's place
+        drawn by `u` among all those that do: an infilled span of a long tune is not cropped away, and a pair
+        learned throughout (a harmonized chorale) is trained on everywhere, not only in its first window."""
         a, b = int(self.off[i]), int(self.off[i + 1])
         body = b - a - self.prefix  # the body and EOS
         steps = body // self.stride
@@ -132,8 +133,8 @@ class PairSampler:
         start = 0
         if steps > keep:
             learned = np.flatnonzero(self.learn[a + self.prefix:b])
-            first = int(learned[0]) // self.stride if len(learned) else 0
-            lo, hi = max(0, first - keep + 1), min(first, steps - keep)
+            first, last = (int(learned[0]) // self.stride, int(learned[-1]) // self.stride) if len(learned) else (0, 0)
+            lo, hi = max(0, first - keep + 1), min(last, steps - keep)
             start = (lo + int(u * (hi - lo + 1))) * self.stride
         cut = slice(a + self.prefix + start, min(b, a + self.prefix + start + self.window + 1))  # + EOS if it fits
         head = slice(a, a + self.prefix)
