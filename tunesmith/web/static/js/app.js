@@ -4,7 +4,9 @@ import { api, follow, meterOf, notesOf, tempoOf } from "./api.js";
 import { el } from "./dom.js";
 import { ComposeForm, jobForm, pieceChoice } from "./form.js";
 import { Roll } from "./roll.js";
-import { renderLibrary, renderRecs, renderResult, renderSettings } from "./side.js";
+import { renderResult } from "./result.js";
+import { renderLibrary, renderRecs, renderSettings } from "./side.js";
+import { signedIn } from "./signin.js";
 import { Synth } from "./synth.js";
 
 const $ = (id) => document.getElementById(id);
@@ -21,31 +23,6 @@ function toast(text, bad = false) {
   t.className = `show${bad ? " bad" : ""}`;
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => (t.className = ""), bad ? 6000 : 2500);
-}
-
-// --- signing in ------------------------------------------------------------------------------------------
-async function signedIn() {
-  try {
-    return await api("/api/me");
-  } catch (e) {
-    if (e.status !== 401) throw e;
-    return new Promise((resolve) => {
-      const dialog = $("signin");
-      $("signin-form").onsubmit = async (ev) => {
-        ev.preventDefault();
-        const create = ev.submitter && ev.submitter.value === "create";
-        const body = { name: $("signin-name").value.trim(), password: $("signin-password").value };
-        try {
-          const r = await api(create ? "/api/users" : "/api/login", { method: "POST", body });
-          dialog.close();
-          resolve(r.user);
-        } catch (err) {
-          $("signin-error").textContent = err.message;
-        }
-      };
-      dialog.showModal();
-    });
-  }
 }
 
 // --- the current piece -----------------------------------------------------------------------------------
