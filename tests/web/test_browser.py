@@ -204,6 +204,45 @@ def test_analyze_and_check_mark_the_faults_on_the_score(page, tmp_path):
     assert red_pixels(page.locator(score).screenshot()) > 20
 
 
+def test_vary_shows_the_piano_rolls_and_every_file(page, tmp_path, debug_vae):
+    """The page draws a latent job's result: the piano rolls side by side, a row of figures and a MIDI link per
+    piece, every file. The API runs shipped models only (test_jobs.py checks its side), so the run is answered
+    here with what the runs API would show of a real run on the debug VAE."""
+    import json
+
+    from tests.latent.test_jobs import tune
+    from tunesmith.web.jobs import get
+
+    melody = tune(tmp_path / "walk.mid", [60, 62, 64, 65, 67, 69, 71, 72])
+    upload(page, melody, "walk")
+    params = {"pieces": [1], "model": str(debug_vae[0]), "amount": 0.5, "n": 3, "attribute": None, "strength": 1.0,
+              "bars": None}
+    result = get("vary").run(params, [melody], tmp_path / "run", lambda event: None)
+    folder = dict(result["files"])
+    result["files"] = {name: f"/api/runs/r1/files/{name}" for name in result["files"]}  # as the store links them
+    done = json.dumps({"type": "done", "result": result, "error": None})
+    posted = []
+    page.route("**/api/jobs/vary", lambda route: posted.append(route.request.post_data_json) or route.fulfill(
+        status=202, json={"run": "r1", "status": "queued", "events": "/api/runs/r1/events", "url": "/api/runs/r1"}))
+    page.route("**/api/runs/r1/events", lambda route: route.fulfill(
+        content_type="text/event-stream", body=f"event: done\ndata: {done}\n\n"))
+    page.route("**/api/runs/r1/files/*", lambda route: route.fulfill(path=folder[route.request.url.rsplit("/", 1)[1]]))
+
+    page.click("button[data-job=vary]")
+    jobs = {j["name"]: j for j in page.evaluate("fetch('/api/jobs').then(r => r.json())")}
+    # the form starts on vary's own VAE where it has shipped, else on the compose form's model
+    assert page.input_value("#j-model") == (jobs["vary"]["default_model"] or page.input_value("#f-model"))
+    page.click("#job-run")
+    page.wait_for_function("(document.querySelector('#result img.rolls') || {}).naturalWidth > 0")
+    assert posted[0]["pieces"] == [page.evaluate("fetch('/api/pieces').then(r => r.json())")["pieces"][0]["id"]]
+    assert page.text_content("#result h3") == f"Vary ({debug_vae[0].name})"
+    assert page.locator("#result tr").count() == 1 + 4  # the reconstruction and three variations
+    links = page.locator("#result .downloads a")
+    assert [links.nth(i).text_content() for i in range(links.count())] == list(folder)
+    midi = page.locator("#result td a").first.get_attribute("href")
+    assert page.evaluate(f"fetch('{midi}').then(r => r.arrayBuffer()).then(b => b.byteLength)") > 14
+
+
 def recommended(page) -> list[tuple[str, str]]:
     return [(li.locator(".name").text_content(), li.locator(".why").text_content())
             for li in page.locator("#recs li").all()]

@@ -3,6 +3,7 @@ events, the streamed notes, cancelling, downloads."""
 
 import json
 import re
+from pathlib import Path
 
 from .helpers import compose, signup
 
@@ -178,3 +179,59 @@ def test_check_and_explain(client):
     assert r["result"]["text"].startswith("Parallel fifths  (voice-leading/parallel-fifths)")
     r = client.post("/api/jobs/check", json={"pieces": [pid], "rules": "jazz"}, headers=h)
     assert r.status_code == 422
+
+
+
+def test_vary_and_interpolate_results_are_files_of_the_run(client, debug_vae, tmp_path):
+    """The latent jobs' MIDI files, piano rolls and report are the run's files, downloaded by name, and their result
+    names no server path (the pieces read by library id, the model by name). The API takes shipped models only, so
+    the job runs here on the debug VAE (as its worker would) and its result is stored as the runner stores it."""
+    import uuid
+
+    from tests.latent.test_jobs import tune
+    from tunesmith.library import runs
+    from tunesmith.web.jobs import get
+    from tunesmith.web.runner import LocalRun
+
+    h = signup(client, "latent")
+    user = client.get("/api/me", headers=h).json()["id"]
+    st = client.app.state.studio
+    a = tune(tmp_path / "a.mid", [60, 62, 64, 65, 67, 69, 71, 72])
+    b = tune(tmp_path / "b.mid", [72, 71, 69, 67, 65, 64, 62, 60])
+    model = str(debug_vae[0])
+    jobs = [("vary", {"pieces": [7], "model": model, "amount": 0.5, "n": 2, "attribute": None, "strength": 1.0,
+                      "bars": None}, [a], "variations", {"piece": 7}),
+            ("interpolate", {"pieces": [7, 8], "model": model, "steps": 3, "bars": None}, [a, b], "interpolation",
+             {"a": 7, "b": 8})]
+    for job, params, inputs, stem, read in jobs:
+        run_id = uuid.uuid4().hex
+        with st.db.session.begin() as s:
+            runs.create_run(s, run_id, user, job, params)
+        run = LocalRun(run_id, user, job, params, [str(p) for p in inputs], st.store.run_folder(user, run_id))
+        st.store.run_finished(run, "done", get(job).run(params, inputs, run.out_dir, lambda event: None), None)
+        shown = client.get(f"/api/runs/{run_id}", headers=h).json()
+        result = shown["result"]
+        assert shown["status"] == "done" and not server_paths(result), server_paths(result)
+        mids = [f"{stem}-{i}.mid" for i in range(3)]
+        assert list(result["files"]) == [*mids, f"{stem}.png", f"{stem}.json"]
+        assert [p["file"] for p in result["pieces"]] == mids and result["model"] == {"name": debug_vae[0].name}
+        assert (result["picture"], result["report"]) == (f"{stem}.png", f"{stem}.json")
+        assert {k: result[k] for k in ("piece", "a", "b") if k in result} == read
+        for name, url in result["files"].items():
+            got = client.get(url, headers=h)
+            assert got.status_code == 200, name
+            magic = {".mid": b"MThd", ".png": b"\x89PNG"}.get(Path(name).suffix)
+            assert got.content.startswith(magic) if magic else got.json()["job"] == job
+        assert client.get(result["files"][f"{stem}.png"], headers=signup(client, f"not-{job}")).status_code == 404
+
+
+def test_vary_on_the_default_model_shows_no_server_path(client):
+    """Through the endpoint, with vary's own model: a result of files where the VAE has shipped, else the reason
+    it failed; neither names a path of the server."""
+    h = signup(client, "varier")
+    pid = compose(client, h, bars=2, meter="4/4")["result"]["pieces"][0]["id"]
+    run = client.post("/api/jobs/vary?wait=true", json={"pieces": [pid], "n": 1}, headers=h).json()
+    assert run["status"] in ("done", "failed") and not server_paths(run), server_paths(run)
+    if run["status"] == "done":
+        assert set(run["result"]["files"]) == {"variations-0.mid", "variations-1.mid", "variations.png",
+                                               "variations.json"}

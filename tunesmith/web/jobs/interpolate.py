@@ -1,4 +1,5 @@
-"""`POST /api/jobs/interpolate`: tunesmith.latent.jobs.interpolate_files between two pieces of the library."""
+"""`POST /api/jobs/interpolate`: tunesmith.latent.jobs.interpolate_files between two pieces of the library: its MIDI
+files, piano rolls and report as files of the run."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ class InterpolateParams(Params):
 
 def run(params: dict, inputs, out_dir, emit) -> dict:
     from tunesmith.latent.jobs import interpolate_files
+    from tunesmith.web.jobs.results import latent_result
 
-    return interpolate_files(inputs[0], inputs[1], params["steps"], params["model"], out_dir, params["bars"])
+    report = interpolate_files(inputs[0], inputs[1], params["steps"], params["model"], out_dir, params["bars"])
+    a, b = params["pieces"]
+    return latent_result(report, {"a": a, "b": b})
 
 
 SPEC = JobSpec("interpolate", "Interpolate", "A smooth path of pieces from one piece to another through a VAE's "

@@ -1,4 +1,5 @@
-"""`POST /api/jobs/vary`: tunesmith.latent.jobs.vary_files on a piece of the library."""
+"""`POST /api/jobs/vary`: tunesmith.latent.jobs.vary_files on a piece of the library: its MIDI files, piano rolls
+and report as files of the run."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ class VaryParams(Params):
 
 def run(params: dict, inputs, out_dir, emit) -> dict:
     from tunesmith.latent.jobs import vary_files
+    from tunesmith.web.jobs.results import latent_result
 
-    return vary_files(inputs[0], params["amount"], params["n"], params["model"], out_dir, params["bars"],
-                      params["attribute"], params["strength"])
+    report = vary_files(inputs[0], params["amount"], params["n"], params["model"], out_dir, params["bars"],
+                        params["attribute"], params["strength"])
+    return latent_result(report, {"piece": params["pieces"][0]})
 
 
 SPEC = JobSpec("vary", "Vary", "Variations near a piece, or toward an attribute, through a VAE's latent space.",

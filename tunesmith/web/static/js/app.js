@@ -243,7 +243,7 @@ async function runOn(job, values, second) {
   if (job.makes_pieces) {
     await openPiece(result.pieces[0]);
     refreshSide();
-  } else renderResult($("result"), { title: job.title, ...result });
+  } else renderResult($("result"), { ...result, title: job.title });
 }
 
 function jobButtons() {
