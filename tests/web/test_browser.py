@@ -141,6 +141,12 @@ def test_upload_a_melody_and_harmonize_it(page, tmp_path):
     upload(page, tmp_path / "evening hymn.musicxml", "evening hymn")
     assert page.get_attribute("#roll", "data-notes") == "7"
     page.click("button[data-job=harmonize]")
+    # each form lists the models of the kinds its job takes: compose no harmonizer, harmonize no melody model
+    jobs = {j["name"]: j for j in page.evaluate("fetch('/api/jobs').then(r => r.json())")}
+    options = "(s) => [...document.querySelectorAll(s + ' option')].map((o) => o.value)"
+    compose_models, harmonize_models = jobs["compose"]["models"], jobs["harmonize"]["models"]
+    assert page.evaluate(options, "#f-model") == compose_models and "harmonizer" not in compose_models
+    assert page.evaluate(options, "#j-model") == harmonize_models and "folk" not in harmonize_models
     # the chorale Transformer, named: it harmonizes whether or not the seq2seq harmonizer has shipped
     page.select_option("#j-model", "chorales")
     page.click("#job-run")
@@ -230,8 +236,8 @@ def test_vary_shows_the_piano_rolls_and_every_file(page, tmp_path, debug_vae):
 
     page.click("button[data-job=vary]")
     jobs = {j["name"]: j for j in page.evaluate("fetch('/api/jobs').then(r => r.json())")}
-    # the form starts on vary's own VAE where it has shipped, else on the compose form's model
-    assert page.input_value("#j-model") == (jobs["vary"]["default_model"] or page.input_value("#f-model"))
+    # the form starts on vary's own VAE where it has shipped, else on "default" (no model it takes has shipped)
+    assert page.input_value("#j-model") == (jobs["vary"]["default_model"] or "default")
     page.click("#job-run")
     page.wait_for_function("(document.querySelector('#result img.rolls') || {}).naturalWidth > 0")
     assert posted[0]["pieces"] == [page.evaluate("fetch('/api/pieces').then(r => r.json())")["pieces"][0]["id"]]

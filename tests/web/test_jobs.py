@@ -235,3 +235,38 @@ def test_vary_on_the_default_model_shows_no_server_path(client):
     if run["status"] == "done":
         assert set(run["result"]["files"]) == {"variations-0.mid", "variations-1.mid", "variations.png",
                                                "variations.json"}
+
+
+def test_a_model_of_a_kind_the_job_does_not_take_is_refused_with_its_reason(client, tmp_path, monkeypatch):
+    """/api/models says each model's kind; /api/jobs lists for each job the models it takes; a request naming
+    another is a 422 with a one-line reason, before any run starts (here on the models shipped soon)."""
+    from tests.web.test_kinds import SHIPPED, config
+    from tunesmith.generation import load
+
+    h = signup(client, "kinds")
+    assert {"kind", "family", "tasks", "rl_tuned"} <= set(client.get("/api/models").json()[0])
+    for name, cfg in SHIPPED.items():
+        if cfg:
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "config.json").write_text(json.dumps(cfg))
+    monkeypatch.setattr(load, "SHIPPED", tmp_path)
+    kinds = {m["name"]: m["kind"] for m in client.get("/api/models").json()}
+    assert (kinds["harmonizer"], kinds["folk-vae-2bar"], kinds["folk-rl"]) == ("conditional", "latent", "sequence")
+    jobs = {j["name"]: j for j in client.get("/api/jobs").json()}
+    assert jobs["compose"]["models"] == ["chorales", "folk", "folk-rl"]
+    assert jobs["accompany"]["models"] == ["accompanist"]
+    r = client.post("/api/jobs/compose", json={"model": "harmonizer"}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"].startswith("harmonizer is a conditional model (seq2seq")
+    assert "\n" not in r.json()["detail"] and r.json()["detail"].endswith("; compose takes a sequence model")
+    r = client.post("/api/jobs/vary", json={"pieces": [1], "model": "chorales"}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"].endswith("; vary takes a latent model (a VAE)")
+    r = client.post("/api/jobs/restyle", json={"pieces": [1], "model": "chorales", "to": "irish"}, headers=h)
+    assert r.status_code == 422 and "restyle takes" in r.json()["detail"]
+    # of the kind it takes: on to the next check (the piece is not in this user's library)
+    r = client.post("/api/jobs/restyle", json={"pieces": [10**6], "model": "chorales", "to": "bach"}, headers=h)
+    assert r.status_code == 404
+    (tmp_path / "not-a-model").mkdir()
+    (tmp_path / "not-a-model" / "config.json").write_text(json.dumps(config("mamba")))
+    r = client.post("/api/jobs/compose", json={"model": "not-a-model"}, headers=h)
+    assert r.status_code == 422 and "not-a-model is a model of unknown" in r.json()["detail"]
+

@@ -33,16 +33,41 @@ class JobSpec:
     # the shipped models its model "default" stands for: one (harmonize: the harmonizer), or those the input
     # chooses among (infill: a tune's model or a chorale's); none where "default" is the compose form's model
     models: tuple[str, ...] = ()
+    # the kinds of model its library function accepts (kinds.Takes; () where any model, or none, is a parameter),
+    # and where its parameters choose among them (restyle: bach or a folk style), those a request's choose
+    takes: tuple = ()
+    takes_for: Callable[[dict], tuple] | None = None
     listed: bool = True  # has an endpoint and a place in the studio (else only the server runs it)
     total: Callable[[dict], int] = lambda params: 1  # progress steps of a run
     # a new piece's title from its report and the titles of the pieces the job read
     title_of: Callable[[dict, list[str]], str] = lambda report, inputs: Path(report["files"]["json"]).stem
 
     def describe(self) -> dict:
-        """What the studio needs to show the job: its parameters as JSON Schema, inputs and outputs."""
+        """What the studio needs to show the job: its parameters as JSON Schema, inputs and outputs, and where it
+        takes a model, the kinds it takes and the shipped models of those kinds (its form lists only these)."""
         return {"name": self.name, "title": self.title, "summary": self.summary,
                 "inputs": list(self.inputs), "makes_pieces": self.makes_pieces,
-                "default_model": self.default_model(), "schema": self.params.model_json_schema()}
+                "default_model": self.default_model(), "takes": [str(t) for t in self.takes],
+                "models": self.models_taken() if "model" in self.params.model_fields else None,
+                "schema": self.params.model_json_schema()}
+
+    def models_taken(self) -> list[str]:
+        """The shipped models of the kinds it takes (all where it takes any): what its form lists."""
+        from tunesmith.web.jobs.params import shipped_info
+
+        return [m["name"] for m in shipped_info() if not self.takes or any(t.fits(m) for t in self.takes)]
+
+    def refusal(self, params: dict) -> str | None:
+        """Why the model a request names is of a kind this job does not take (one line), or None. "default"
+        stands for the job's own model, which is of its kind."""
+        from tunesmith.web.jobs.kinds import refusal
+        from tunesmith.web.jobs.params import shipped_info
+
+        name = params.get("model")
+        if not isinstance(name, str) or name == "default":
+            return None
+        takes = self.takes_for(params) if self.takes_for else self.takes
+        return refusal(name, next((m for m in shipped_info() if m["name"] == name), None), takes, self.name)
 
     def default_model(self) -> str | None:
         """The model the studio's form starts on: the job's own where it has shipped, "default" where the input

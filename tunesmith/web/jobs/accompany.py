@@ -8,6 +8,7 @@ from pydantic import Field
 
 from tunesmith.generation.given_jobs import ACCOMPANIST
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import ACCOMPANISTS
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
 
 
@@ -35,4 +36,4 @@ def title(report: dict, inputs: list[str]) -> str:
 
 SPEC = JobSpec("accompany", "Accompany", "Add chord symbols and a bass and chords track under a tune.",
                AccompanyParams, run, inputs=(1, 1), makes_pieces=True, models=(ACCOMPANIST,),
-               title_of=title)
+               takes=ACCOMPANISTS, title_of=title)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import SEQUENCE
 from tunesmith.web.jobs.params import ComposeSettings, loaded
 
 MAX_NUMBER = 16  # pieces in one run; a run is one worker's time
@@ -52,4 +53,4 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("compose", "Compose", "Compose new pieces with a shipped model under your settings.",
-               ComposeParams, run, makes_pieces=True, total=lambda p: p["number"], title_of=title)
+               ComposeParams, run, makes_pieces=True, takes=SEQUENCE, total=lambda p: p["number"], title_of=title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import SEQUENCE
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
 
 
@@ -26,4 +27,4 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("continue", "Continue", "Keep a piece as it is and add bars in its key and meter.",
-               ContinueParams, run, inputs=(1, 1), makes_pieces=True, title_of=title)
+               ContinueParams, run, inputs=(1, 1), makes_pieces=True, takes=SEQUENCE, title_of=title)

@@ -4,6 +4,7 @@ style, key, meter and length. Not listed and no endpoint of its own: the listeni
 from __future__ import annotations
 
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import SEQUENCE
 from tunesmith.web.jobs.params import Model, Params
 
 
@@ -25,4 +26,4 @@ def run(params: dict, inputs, out_dir, emit) -> dict:
 
 
 SPEC = JobSpec("excerpt", "Listening excerpt", "A composed excerpt to match a real one.", ExcerptParams, run,
-               listed=False)
+               takes=SEQUENCE, listed=False)

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from tunesmith.generation.given_jobs import HARMONIZER
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import HARMONIZERS
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
 
 
@@ -29,4 +30,5 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("harmonize", "Harmonize", "Write a four-part chorale under a melody, the melody unchanged.",
-               HarmonizeParams, run, inputs=(1, 1), makes_pieces=True, models=(HARMONIZER,), title_of=title)
+               HarmonizeParams, run, inputs=(1, 1), makes_pieces=True, models=(HARMONIZER,),
+               takes=HARMONIZERS, title_of=title)

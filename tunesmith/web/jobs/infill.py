@@ -6,6 +6,7 @@ from pydantic import Field
 
 from tunesmith.generation.given_jobs import HARMONIZER, INFILLER
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import INFILLERS
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
 
 
@@ -33,4 +34,4 @@ def title(report: dict, inputs: list[str]) -> str:
 
 SPEC = JobSpec("infill", "Infill", "Write chosen bars of a piece again so that they join both sides.",
                InfillParams, run, inputs=(1, 1), makes_pieces=True, models=(INFILLER, HARMONIZER),
-               title_of=title)
+               takes=INFILLERS, title_of=title)

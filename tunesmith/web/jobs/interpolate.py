@@ -7,6 +7,7 @@ from pydantic import Field
 
 from tunesmith.latent.jobs import DEFAULT_MODEL, MAX_STEPS
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import LATENT
 from tunesmith.web.jobs.params import Model, Params, PieceIds
 
 
@@ -21,10 +22,12 @@ def run(params: dict, inputs, out_dir, emit) -> dict:
     from tunesmith.latent.jobs import interpolate_files
     from tunesmith.web.jobs.results import latent_result
 
-    report = interpolate_files(inputs[0], inputs[1], params["steps"], params["model"], out_dir, params["bars"])
+    model = DEFAULT_MODEL if params["model"] == "default" else params["model"]
+    report = interpolate_files(inputs[0], inputs[1], params["steps"], model, out_dir, params["bars"])
     a, b = params["pieces"]
     return latent_result(report, {"a": a, "b": b})
 
 
 SPEC = JobSpec("interpolate", "Interpolate", "A smooth path of pieces from one piece to another through a VAE's "
-               "latent space.", InterpolateParams, run, inputs=(2, 2), models=(DEFAULT_MODEL,))
+               "latent space.", InterpolateParams, run, inputs=(2, 2), models=(DEFAULT_MODEL,),
+               takes=LATENT)

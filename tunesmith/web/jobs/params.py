@@ -19,8 +19,9 @@ def shipped_names() -> list[str]:
 
 
 def shipped_info() -> list[dict]:
-    """Each shipped model's name, voices, and the styles, keys and meters its tokens can ask for (read from its
-    config.json; no weights loaded). Read again when a model is shipped or shipped anew while the server runs."""
+    """Each shipped model's name, kind (kinds.kind_of: kind, family, tasks, rl_tuned), voices, and the styles, keys
+    and meters its tokens can ask for (read from its config.json; no weights loaded). Read again when a model is
+    shipped or shipped anew while the server runs; one whose config cannot be read is of kind "unknown"."""
     from tunesmith.generation.load import shipped_models
 
     return _info(tuple((p, (p / "config.json").stat().st_mtime_ns) for p in shipped_models()))
@@ -30,17 +31,26 @@ def shipped_info() -> list[dict]:
 def _info(shipped: tuple) -> list[dict]:
     import json
 
+    from tunesmith.errors import TunesmithError
     from tunesmith.generation.load import DEFAULT
     from tunesmith.representation.base import Tokenizer
+    from tunesmith.web.jobs.kinds import kind_of
 
     out = []
     for path, _ in shipped:
-        config = json.loads((path / "config.json").read_text())
-        tok = Tokenizer.from_dict(config["tokenizer"])
+        entry = {"name": path.name, "default": path.name == DEFAULT}
+        try:
+            config = json.loads((path / "config.json").read_text())
+            tok = Tokenizer.from_dict(config["tokenizer"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, TunesmithError) as e:
+            # a folder being shipped, or a config edited by hand: listed, of no job's kind
+            out.append({**entry, "kind": "unknown", "family": None, "tasks": [], "rl_tuned": False, "voices": None,
+                        "styles": [], "keys": [], "meters": [], "tuned": {}, "card": "",
+                        "error": f"config.json cannot be read ({type(e).__name__})"})
+            continue
         family = functools.partial(_family, tok.vocab.names)
-
         card = (path / "MODEL_CARD.md").read_text() if (path / "MODEL_CARD.md").is_file() else ""
-        out.append({"name": path.name, "default": path.name == DEFAULT, "voices": tok.config.get("voices"),
+        out.append({**entry, **kind_of(config), "voices": tok.config.get("voices"),
                     "styles": family("Style_", ("Style_none", "Style_user")), "keys": family("Key_"),
                     "meters": family("Meter_", ("Meter_other",)), "tuned": config.get("compose", {}),
                     "card": card[:2000]})

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from tunesmith.generation.given_jobs import HARMONIZER, INFILLER
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import FOLK, HARMONIZERS
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds
 
 
@@ -33,4 +34,5 @@ def title(report: dict, inputs: list[str]) -> str:
 
 SPEC = JobSpec("restyle", "Restyle", "Keep a piece's melody and phrases and render it in another style.",
                RestyleParams, run, inputs=(1, 1), makes_pieces=True, models=(HARMONIZER, INFILLER),
+               takes=HARMONIZERS + FOLK, takes_for=lambda p: HARMONIZERS if p.get("to") == "bach" else FOLK,
                title_of=title)

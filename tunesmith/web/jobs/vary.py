@@ -7,6 +7,7 @@ from pydantic import Field
 
 from tunesmith.latent.jobs import DEFAULT_MODEL, MAX_PIECES
 from tunesmith.web.jobs import JobSpec
+from tunesmith.web.jobs.kinds import LATENT
 from tunesmith.web.jobs.params import Model, Params, PieceIds
 
 
@@ -24,10 +25,11 @@ def run(params: dict, inputs, out_dir, emit) -> dict:
     from tunesmith.latent.jobs import vary_files
     from tunesmith.web.jobs.results import latent_result
 
-    report = vary_files(inputs[0], params["amount"], params["n"], params["model"], out_dir, params["bars"],
+    model = DEFAULT_MODEL if params["model"] == "default" else params["model"]
+    report = vary_files(inputs[0], params["amount"], params["n"], model, out_dir, params["bars"],
                         params["attribute"], params["strength"])
     return latent_result(report, {"piece": params["pieces"][0]})
 
 
 SPEC = JobSpec("vary", "Vary", "Variations near a piece, or toward an attribute, through a VAE's latent space.",
-               VaryParams, run, inputs=(1, 1), models=(DEFAULT_MODEL,))
+               VaryParams, run, inputs=(1, 1), models=(DEFAULT_MODEL,), takes=LATENT)

@@ -49,7 +49,11 @@ def _inputs(s, user_id: int, ids: list[int], files_root: Path) -> tuple[list[str
 
 
 def submit(request: Request, spec, params: dict, user) -> LocalRun:
-    """Start a run of `spec` for `user` (404 for an input piece not theirs, 429 when the queue is full)."""
+    """Start a run of `spec` for `user` (422 for a model of a kind the job does not take, 404 for an input piece
+    not theirs, 429 when the queue is full)."""
+    reason = spec.refusal(params)
+    if reason:
+        raise HTTPException(422, reason)
     st = studio(request)
     run_id = uuid.uuid4().hex
     with st.db.session.begin() as s:

@@ -41,6 +41,19 @@ function field(name, control, help) {
   return row;
 }
 
+// A shipped model as a form lists it: its name, its voices, and its kind where it is not a sequence model.
+function modelLabel(m) {
+  const about = m.voices ? [m.voices === 1 ? "melody" : `${m.voices} voices`] : [];
+  if (m.kind !== "sequence") about.push(m.kind);
+  if (m.rl_tuned) about.push("RL-tuned");
+  return about.length ? `${m.name} (${about.join(", ")})` : m.name;
+}
+
+// The shipped models a job takes (its "models" in /api/jobs: the kinds its library function accepts).
+function modelsOf(job, models) {
+  return job.models ? models.filter((m) => job.models.includes(m.name)) : models;
+}
+
 function select(id, options, value) {
   const s = document.createElement("select");
   s.id = id;
@@ -89,11 +102,12 @@ function read(el, prop) {
   return raw;
 }
 
-// The compose form: model and the basic settings first, every other setting under "More settings".
+// The compose form: model and the basic settings first, every other setting under "More settings". It lists the
+// models compose takes (sequence models: not a harmonizer, not a VAE).
 export class ComposeForm {
   constructor(form, models, job) {
     this.form = form;
-    this.models = models;
+    this.models = modelsOf(job, models);
     this.schema = job.schema;
     this.request = job.schema.$defs.Request.properties;
     this.controls = {};
@@ -107,7 +121,7 @@ export class ComposeForm {
   build() {
     const f = this.form;
     f.replaceChildren();
-    const models = this.models.map((m) => [m.name, `${m.name} (${m.voices === 1 ? "melody" : `${m.voices} voices`})`]);
+    const models = this.models.map((m) => [m.name, modelLabel(m)]);
     this.controls.model = select("f-model", models, (this.models.find((m) => m.default) || this.models[0]).name);
     f.append(field("model", this.controls.model));
     this.controls.model.addEventListener("change", () => this.refreshChoices());
@@ -176,7 +190,7 @@ export class ComposeForm {
 
   // Fill in settings (a recommendation's or the last used ones); those not given return to their defaults.
   set(values) {
-    if (values.model) {
+    if (values.model && this.models.some((m) => m.name === values.model)) { // saved with a model now of no use
       this.controls.model.value = values.model;
       this.refreshChoices();
     }
@@ -198,16 +212,19 @@ export function jobForm(container, job, models, defaults = {}) {
   container.replaceChildren();
   const props = Object.entries(job.schema.properties || {}).filter(([n]) => !["pieces", "request", "formats"].includes(n));
   const controls = {};
-  const names = models.map((m) => m.name);
+  const taken = modelsOf(job, models);
+  const names = taken.map((m) => m.name);
   for (const [name, prop] of props) {
     let el;
     if (name === "model") {
-      // the job's own model where it has shipped (the harmonizer, a VAE for vary; "default" where the server
-      // picks the one that fits the piece), else the one composing uses
+      // the models of the kinds the job takes; it starts on its own where it has shipped (the harmonizer, a VAE
+      // for vary; "default" where the server picks the one that fits the piece), else on the one composing uses
+      // where the job takes it, else on the first it takes. None shipped: "default", which fails with the reason.
       const own = job.default_model;
-      const options = names.map((n) => [n, n]);
+      const options = taken.map((m) => [m.name, modelLabel(m)]);
       if (own === "default") options.unshift(["default", "default (the one that fits the piece)"]);
-      const chosen = own === "default" || names.includes(own) ? own : defaults.model || names[0];
+      if (!options.length) options.push(["default", "default (none of its kind has shipped yet)"]);
+      const chosen = own === "default" || names.includes(own) ? own : names.includes(defaults.model) ? defaults.model : options[0][0];
       el = select(`j-${name}`, options, chosen);
     } else if (prop.enum) el = select(`j-${name}`, prop.enum.map((v) => [v, v]), defaults[name] ?? prop.default);
     else el = input(`j-${name}`, prop, defaults[name]);
