@@ -226,15 +226,21 @@ def test_vary_and_interpolate_results_are_files_of_the_run(client, debug_vae, tm
 
 
 def test_vary_on_the_default_model_shows_no_server_path(client):
-    """Through the endpoint, with vary's own model: a result of files where the VAE has shipped, else the reason
-    it failed; neither names a path of the server."""
+    """Through the endpoint, with vary's own model, on a folk tune: a result of files where the VAE has shipped,
+    else the reason it failed; neither names a path of the server, nor does its report (the studio's copy)."""
     h = signup(client, "varier")
-    pid = compose(client, h, bars=2, meter="4/4")["result"]["pieces"][0]["id"]
+    body = {"model": "folk", "request": {"bars": 2, "meter": "4/4"}, "formats": ["mid"]}
+    pid = client.post("/api/jobs/compose?wait=true", json=body, headers=h).json()["result"]["pieces"][0]["id"]
     run = client.post("/api/jobs/vary?wait=true", json={"pieces": [pid], "n": 1}, headers=h).json()
     assert run["status"] in ("done", "failed") and not server_paths(run), server_paths(run)
     if run["status"] == "done":
         assert set(run["result"]["files"]) == {"variations-0.mid", "variations-1.mid", "variations.png",
                                                "variations.json"}
+        report = client.get(run["result"]["files"]["variations.json"], headers=h).json()
+        assert not server_paths(report), server_paths(report)
+        assert (report["piece"], report["pieces"][0]["file"], report["picture"]) == (
+            f"piece:{pid}", "variations-0.mid", "variations.png")
+        assert report["model"] == {"name": "folk-vae-2bar", "path": "folk-vae-2bar"}
 
 
 def test_a_model_of_a_kind_the_job_does_not_take_is_refused_with_its_reason(client, tmp_path, monkeypatch):
@@ -270,3 +276,63 @@ def test_a_model_of_a_kind_the_job_does_not_take_is_refused_with_its_reason(clie
     r = client.post("/api/jobs/compose", json={"model": "not-a-model"}, headers=h)
     assert r.status_code == 422 and "not-a-model is a model of unknown" in r.json()["detail"]
 
+
+def test_nothing_a_run_serves_names_a_server_path(client, tmp_path):
+    """A composition, a continuation of an upload and a failed evaluation through the API; every file of each run
+    (the runs API) and of each piece (the pieces API) downloaded: none names the run's folder, the studio's files
+    folder, the repository or the home directory. The reports name the files by their names in the run, the model
+    by its name and the piece read by its library item."""
+    from tunesmith.io import write
+    from tunesmith.score import KeySignature, Score, TimeSignature, Track, note_array
+
+    h = signup(client, "private")
+    user = client.get("/api/me", headers=h).json()["id"]
+    st = client.app.state.studio
+    secret = {str(st.settings.files), str(st.settings.files.resolve()), str(Path(__file__).resolve().parents[2]),
+              str(Path.home())}
+
+    def downloads(run_id: str, pieces) -> dict[str, bytes]:
+        folder = st.store.run_folder(user, run_id)
+        got = {}
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            r = client.get(f"/api/runs/{run_id}/files/{path.relative_to(folder)}", headers=h)
+            assert r.status_code == 200, path
+            got[path.name] = r.content
+        for piece in pieces:
+            for kind in piece["files"]:
+                r = client.get(f"/api/pieces/{piece['id']}/files/{kind}", headers=h)
+                assert r.status_code == 200, kind
+                got[f"piece {piece['id']} {kind}"] = r.content
+        for name, content in got.items():
+            assert not [s for s in secret | {str(folder)} if s.encode() in content], name
+            if name.endswith(("json", " score")):
+                assert not server_paths(json.loads(content)), (name, server_paths(json.loads(content)))
+        return got
+
+    body = {"request": {"bars": 2, "seed": 3}, "formats": ["mid", "musicxml", "svg", "png"]}
+    run = client.post("/api/jobs/compose?wait=true", json=body, headers=h).json()
+    assert run["status"] == "done", run
+    got = downloads(run["id"], run["result"]["pieces"])
+    report = json.loads(got["chorales-3.json"])
+    assert report["files"] == {"mid": "chorales-3.mid", "musicxml": "chorales-3.musicxml", "svg": "chorales-3.svg",
+                               "png": "chorales-3.png"}
+    assert report["model"] == {"name": "chorales", "path": "chorales"}
+    assert json.loads(got[f"piece {run['result']['pieces'][0]['id']} json"]) == report
+
+    tune = Score(tracks=(Track(note_array([(62 + i % 5, i * 480, 480) for i in range(8)])),),
+                 time_signatures=(TimeSignature(0, 4, 4),), key_signatures=(KeySignature(0, 2, "major"),))
+    write(tune, tmp_path / "tune.mid")
+    up = client.post("/api/pieces", files={"file": ("tune.mid", (tmp_path / "tune.mid").read_bytes())}, headers=h)
+    score = client.get(f"/api/pieces/{up.json()['id']}/files/score", headers=h).json()
+    assert score["metadata"]["source"] == "original.mid"  # the upload's name, not where the server keeps it
+    body = {"pieces": [up.json()["id"]], "model": "folk", "request": {"bars": 1}, "formats": ["mid"]}
+    run = client.post("/api/jobs/continue?wait=true", json=body, headers=h).json()
+    assert run["status"] == "done", run
+    got = downloads(run["id"], run["result"]["pieces"])
+    report = json.loads(next(v for k, v in got.items() if k.endswith("-continued-0.json")))
+    assert report["primer"]["path"] == f"piece:{up.json()['id']}"
+
+    ids = [p["id"] for p in run["result"]["pieces"]]
+    run = client.post("/api/jobs/evaluate?wait=true", json={"pieces": ids, "reference": "essen:valid"}, headers=h)
+    run = run.json()
+    assert run["status"] == "failed" and "essen: not prepared" in run["error"] and not server_paths(run), run

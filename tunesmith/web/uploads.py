@@ -5,6 +5,7 @@ vector."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import uuid
@@ -46,6 +47,8 @@ def read_upload(data: bytes, suffix: str, folder: Path) -> tuple[dict, dict]:
         original.unlink(missing_ok=True)
         folder.rmdir()
         raise
+    # the score says it came from the upload (its name), not where the server keeps it: its file is downloadable
+    score = score.replace(metadata=dataclasses.replace(score.metadata, source=original.name))
     path = folder / "score.json"
     path.write_text(json.dumps(to_dict(score)))
     return {"original": original, "score": path}, report

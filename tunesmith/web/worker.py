@@ -27,6 +27,7 @@ def main(conn, parse_seconds: float, parse_memory: int) -> None:
     from tunesmith.io import limits
     from tunesmith.io.limits import one_line
     from tunesmith.web.jobs import get
+    from tunesmith.web.jobs.results import Named
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops the workers
     limits.SECONDS, limits.MEMORY_BYTES = parse_seconds, parse_memory
@@ -38,18 +39,24 @@ def main(conn, parse_seconds: float, parse_memory: int) -> None:
         if msg is None:
             return
         run_id, name, params, inputs, out_dir = msg
+        # the pieces it reads by their library items, in what the run shows (tunesmith.web.jobs.results)
+        named = Named(out_dir, {p: f"piece:{i}" for p, i in zip(inputs, params.get("pieces", []))})
         try:
             spec = get(name)
             result = spec.run(params, [Path(p) for p in inputs], Path(out_dir),
                               lambda event: conn.send(("event", event)))
             if spec.makes_pieces:
                 result["pieces"] = [finish_piece(r) for r in result["pieces"]]
+            else:  # shown as it is; its "files" (paths) become the run's download links in the store
+                result = {k: v if k == "files" else named.value(v) for k, v in result.items()}
+            if Path(out_dir).is_dir():
+                named.rewrite_reports()
             conn.send(("done", result))
         except TunesmithError as e:
-            conn.send(("error", str(e)))
+            conn.send(("error", named.text(str(e))))
         except Exception as e:  # a bug: the run fails with its type and message, the worker goes on
             log.exception("run %s (%s) failed", run_id, name)
-            conn.send(("error", f"internal error: {one_line(e)}"))
+            conn.send(("error", named.text(f"internal error: {one_line(e)}")))
 
 
 def finish_piece(report: dict) -> dict:
