@@ -4,6 +4,7 @@
     python scripts/ship_rl.py folk --minutes 10          # as many updates as fit in 10 minutes here
     python scripts/ship_rl.py folk --steps 180           # the card's command: the same run again, update for update
     python scripts/ship_rl.py folk --reuse               # ship runs/<base>-rl/model as tuned
+    python scripts/ship_rl.py folk --kl 0.5              # reward units per nat of KL to the original
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--steps", type=int, help="updates (default: what fits in --minutes here)")
     ap.add_argument("--reuse", action="store_true")
+    ap.add_argument("--kl", type=float, help="reward units per nat of KL to the original (tune-rl's default if unset)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from tunesmith.atomic import atomic_folder
@@ -61,10 +63,11 @@ def main() -> None:
     if not args.reuse:
         cmd = ["tune-rl", "--model", args.base, "--out", str(run), "--no-progress"]
         cmd += ["--max-steps", str(args.steps), "--minutes", "1440"] if args.steps else ["--minutes", str(args.minutes)]
+        cmd += ["--kl", str(args.kl)] if args.kl is not None else []
         subprocess.run([sys.executable, "-m", "tunesmith", *cmd], check=True, cwd=ROOT)
     config = read_config(run / "model")
     steps = config["tuning"]["steps"]
-    reproduce = f"python scripts/ship_rl.py {args.base} --steps {steps}"
+    reproduce = f"python scripts/ship_rl.py {args.base} --steps {steps} --kl {config['tuning']['kl']:g}"
     import shutil
 
     with atomic_folder(ROOT / "tunesmith" / "shipped" / name) as tmp:
