@@ -61,7 +61,7 @@ def baseline(melody: np.ndarray, mode: int) -> list[tuple[int, str] | None]:
 def predict(loaded, melody: np.ndarray, mode: int) -> list[tuple[int, str] | None]:
     tok = loaded.tokenizer
     vocab = loaded.config["vocab"]
-    tgt, src, _ = nottingham.sequence(tok, melody, [None] * len(melody), mode)
+    src, tgt, _ = nottingham.sequence(tok, melody, [None] * len(melody), mode)
     cells = np.asarray(tgt[5:-1]).reshape(-1, 2)[:, 0]
     rules = ChordRules(tok, len(vocab) - 1, cells, set(range(0, len(cells), 2)), (0, "minor" if mode else "major"),
                        False, 0.0, None)

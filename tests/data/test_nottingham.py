@@ -29,7 +29,7 @@ def test_derive_names_chords_in_families_and_counts_the_ambiguous(tmp_path):
     c = d["counts"]
     assert (c["steps"], c["empty"], c["melody_alone"], c["top_within_a_third"]) == (6, 1, 1, 1)
     [(i, melody, labels, mode)] = list(nottingham.pieces(d))
-    tgt, src, learn = nottingham.sequence(TOK, melody, labels, mode, shift=2)
+    src, tgt, learn = nottingham.sequence(TOK, melody, labels, mode, shift=2)
     assert len(tgt) == len(src) == len(learn) == 5 + 2 * 6 + 1
     mask = len(vocabulary(TOK)) - 1
     assert [s == mask for s in src[5:-1:2]] == [False] * 6 and all(s == mask for s in src[6:-1:2])
@@ -43,3 +43,19 @@ def test_the_file_in_the_repository_holds_the_train_split():
     assert len(d["offsets"]) == 695 and d["offsets"][-1] == len(d["melody"]) == 176561
     assert set(np.unique(d["family"])) <= {-1, 0, 1, 2, 3} and len(CHORD_TOKENS) == 48
     assert (d["root"] < 0).sum() == (d["family"] < 0).sum()
+
+
+def test_written_pairs_learn_the_chords_and_read_the_melody(tmp_path):
+    """The pairs on disk: the source holds the melody and Mask where the chords go, the target the chords."""
+    from tunesmith.data.pairs import PairArrays
+
+    d = nottingham.load_compact()
+    n = 8
+    small = {**d, "offsets": d["offsets"][:n + 1], "mode": d["mode"][:n]}
+    nottingham.write_pairs(tmp_path / "p", small, transpose=(0, 0), held_out=0.0)
+    src, tgt, learn, _ = PairArrays.load(tmp_path / "p").arrays("train")
+    src, tgt, learn = (np.asarray(a) for a in (src, tgt, learn))
+    mask = len(vocabulary(TOK)) - 1
+    assert (src[learn > 0] == mask).all()
+    chords = [chord_of_id(TOK, t) for t in tgt[learn > 0]]
+    assert sum(c is not None for c in chords) > 50 and len(set(chords)) > 5

@@ -103,8 +103,8 @@ def pieces(derived: dict):
 
 
 def sequence(tokenizer, melody, labels, mode: int, shift: int = 0, style: str = "folk"):
-    """(target ids, source ids, learned flags) of one lead sheet moved by `shift` semitones: the melody given,
-    the chord cells masked in the source and learned."""
+    """(source ids, target ids, learned flags) of one lead sheet moved by `shift` semitones, in the order
+    tunesmith.data.pairs.write_pairs takes them: the melody given, the chord cells masked in the source and learned."""
     from tunesmith.data.leadsheet import chord_cells, melody_cells, vocabulary
     from tunesmith.theory.pitch import PITCH_CLASS_NAMES
 
@@ -121,7 +121,7 @@ def sequence(tokenizer, melody, labels, mode: int, shift: int = 0, style: str = 
     learn[:, 1] = 1
     eos = vocab["EOS"]
     tgt = [*prefix, *cells.ravel().tolist(), eos]
-    return tgt, [*prefix, *src.ravel().tolist(), eos], [0] * len(prefix) + learn.ravel().tolist() + [0]
+    return [*prefix, *src.ravel().tolist(), eos], tgt, [0] * len(prefix) + learn.ravel().tolist() + [0]
 
 
 def write_pairs(out, derived: dict | None = None, transpose=(-5, 6), held_out: float = 0.1):
