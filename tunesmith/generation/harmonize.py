@@ -110,7 +110,7 @@ def melody_plan(line: np.ndarray, fermatas, cond: Conditioning, steps: int, grid
 
 def harmonize(loaded, melody: Score, request: Request | None = None, track: int | None = None):
     """(chorale, token ids, info) for `melody` with model `loaded` (tunesmith.generation.load.Loaded); info
-    holds the warnings, the plan's cadences and the octave shift. The soprano is the melody as the grid holds it."""
+    holds the warnings, the plan's cadences and the octave shift. The soprano is the melody, note for note."""
     from tunesmith.generation.generate import beam_search, generate
 
     tok = loaded.tokenizer
@@ -142,7 +142,10 @@ def harmonize(loaded, melody: Score, request: Request | None = None, track: int 
         ids = generate(model, prefix, n, eos, rules, request.temperature, request.top_k, request.top_p, request.seed)[0]
     score = finish(tok.decode(ids), req, loaded.default_programs, drop_empty=False)
     title = melody.metadata.title or "melody"
-    score = score.replace(fermatas=base.fermatas,
+    # the melody itself as the soprano, not its image on the grid (a note the grid shortened or lengthened
+    # by less than a step is the melody's again): the lower voices were written under the grid's image
+    soprano = score.tracks[0].replace(notes=base.tracks[0].notes.copy())
+    score = score.replace(tracks=(soprano, *score.tracks[1:]), fermatas=base.fermatas,
                           metadata=dataclasses.replace(score.metadata, title=f"{title} (harmonized)"))
     info = {"warnings": warnings, "steps": steps,
             "cadences": [{"step": s, "chord": k} for s, _, k in plan.ends] if plan else None}
