@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from tunesmith.data.leadsheet import vocabulary
+from tunesmith.generation.given_jobs import HARMONIZER
 from tunesmith.io import read, write
 from tunesmith.models import build_model
 from tunesmith.models.checkpoint import save
@@ -102,7 +103,7 @@ def test_bad_input_is_one_line_and_writes_nothing(models, melody, tmp_path, args
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
-@pytest.mark.skipif(not (SHIPPED / "harmonizer" / "config.json").is_file(), reason="no shipped harmonizer")
+@pytest.mark.skipif(not (SHIPPED / HARMONIZER / "config.json").is_file(), reason="no shipped harmonizer")
 def test_a_folk_tune_of_the_built_in_corpus_keeps_its_melody_as_the_soprano(tmp_path):
     from tunesmith.data.corpora import music21_corpus_root, split_abc
     from tunesmith.generation.given import one_line

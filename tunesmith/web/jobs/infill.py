@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from tunesmith.generation.given_jobs import HARMONIZER, INFILLER
+from tunesmith.generation.given_jobs import CHORALE_INFILLER, INFILLER
 from tunesmith.web.jobs import JobSpec
 from tunesmith.web.jobs.kinds import INFILLERS
 from tunesmith.web.jobs.params import ComposeSettings, PieceIds, loaded
@@ -33,5 +33,5 @@ def title(report: dict, inputs: list[str]) -> str:
 
 
 SPEC = JobSpec("infill", "Infill", "Write chosen bars of a piece again so that they join both sides.",
-               InfillParams, run, inputs=(1, 1), makes_pieces=True, models=(INFILLER, HARMONIZER),
+               InfillParams, run, inputs=(1, 1), makes_pieces=True, models=(INFILLER, CHORALE_INFILLER),
                takes=INFILLERS, title_of=title)
