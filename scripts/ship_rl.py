@@ -30,8 +30,8 @@ REINFORCE with a leave-one-out baseline over rollouts of {t['rollout_steps']} gr
 prefixes of training pieces, and the exact KL to the frozen original ({t['kl']:g} reward units per nat).
 
 - **rewards** (each in [0, 1], weights): {rewards}
-- **tuning**: {t['steps']} updates of {train['batch_size']} rollouts, learning rate {train['lr']:g} ({datetime.date.today()},
-  2-core CPU)
+- **tuning**: {t['steps']} updates of {train['batch_size']} rollouts, learning rate {train['lr']:g}
+  ({datetime.date.today()}, 2-core CPU)
 - **held-out NLL** (the first {train['eval_tokens']:,} validation tokens): {m['valid_nll']:.4f} nats/token after,
   {m['base_valid_nll']:.4f} before: how far it drifted from the corpus
 - **composing**: as the original (`tunesmith compose --model {name}`), with its tuned settings; the originality

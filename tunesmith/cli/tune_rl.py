@@ -22,7 +22,7 @@ def register(sub) -> None:
                    "ends by steps is reproduced exactly; by minutes, it depends on the machine)")
     p.add_argument("--rewards", help="RULE=WEIGHT,... replacing the defaults (rules left out weigh 0): key, "
                    "tonic_start, tonic_end, repetition, leaps_resolved, motif, leap_runs, parallels")
-    p.add_argument("--kl", type=float, help="reward units per nat of KL to the original (default 0.05)")
+    p.add_argument("--kl", type=float, help="reward units per nat of KL to the original (default 0.5)")
     p.add_argument("--lr", type=float, help="learning rate (default 1e-4)")
     p.add_argument("--steps", type=int, help="grid steps a rollout writes (default 64)")
     p.add_argument("--batch-size", type=int, help="rollouts per update (default 16)")

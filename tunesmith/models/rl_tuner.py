@@ -59,7 +59,7 @@ class RLTunerConfig:
     low: int = 21
     steps: int = 64  # grid steps a rollout writes
     temperature: float = 1.0
-    kl: float = 0.05  # reward units per nat of KL to the frozen base, summed over a rollout
+    kl: float = 0.5  # reward units per nat of KL to the frozen base, summed over a rollout (0.05: far from the corpus)
     key: float = 1.0
     tonic_start: float = 1.0
     tonic_end: float = 1.0

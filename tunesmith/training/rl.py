@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tunesmith.errors import ConfigError
 
-DEFAULTS = {"batch_size": 16, "lr": 1e-4, "steps": 64, "kl": 0.05, "eval_every": 50, "eval_tokens": 65536}
+DEFAULTS = {"batch_size": 16, "lr": 1e-4, "steps": 64, "kl": 0.5, "eval_every": 50, "eval_tokens": 65536}
 
 
 def parse_rewards(text: str) -> dict[str, float]:
