@@ -35,11 +35,12 @@ MODELS = {
         # harmonizing in bench/harmonize.py
         "compose": {"programs": [52, 52, 52, 52], "key_penalty": 0.5, "hold_penalty": 0.25, "top_p": 1.0,
                     "barline_penalty": 0.5},
-        "does": "Harmonizes a melody as a four-part chorale (`tunesmith harmonize`; `tunesmith restyle --to bach`) and "
-                "writes chosen bars of a chorale again, all voices or some (`tunesmith infill`). Its source is the "
-                "chorale's voice grid with the cells to write masked: the lower voices under a given soprano (50% of "
-                "the training pairs), a span of 1 to 4 bars with the music on both sides (35%) or on the left only "
-                "(15%).",
+        "does": "Writes chosen bars of a chorale again, all voices or some (`tunesmith infill`), and harmonizes a "
+                "melody as a four-part chorale when asked (`tunesmith harmonize --model harmonizer`): at harmonizing "
+                "it lost to the chorale Transformer kept to the soprano, which `harmonize` uses by default. Its "
+                "source is the chorale's voice grid with the cells to write masked: the lower voices under a given "
+                "soprano (50% of the training pairs), a span of 1 to 4 bars with the music on both sides (35%) or on "
+                "the left only (15%).",
     },
     "folk-infill": {
         "preset": "folk-seq2seq",
