@@ -29,13 +29,15 @@ def test_every_job_has_its_endpoint_and_schema(client):
 
 
 def test_a_jobs_default_model_is_its_own_where_shipped(client, tmp_path, monkeypatch):
-    """harmonize's "default" is the harmonizer, vary's a VAE, infill's the one that fits the piece: /api/jobs names
-    it where it has shipped (the studio's form starts on it), else null (the form starts on compose's model)."""
+    """harmonize's "default" is the chorale Transformer (it beat the seq2seq), vary's a VAE, infill's the one that
+    fits the piece: /api/jobs names it where it has shipped (the studio's form starts on it), else null (the form
+    starts on compose's model)."""
     from tunesmith.generation import load
+    from tunesmith.generation.given_jobs import HARMONIZER
 
-    shipped = (load.SHIPPED / "harmonizer" / "config.json").is_file()
+    shipped = (load.SHIPPED / HARMONIZER / "config.json").is_file()
     jobs = {j["name"]: j["default_model"] for j in client.get("/api/jobs").json()}
-    assert jobs["harmonize"] == ("harmonizer" if shipped else None)  # the models being trained now, or not yet
+    assert jobs["harmonize"] == (HARMONIZER if shipped else None)
 
     def defaults(*names):
         folder = tmp_path / "+".join(names or ("none",))
@@ -48,11 +50,11 @@ def test_a_jobs_default_model_is_its_own_where_shipped(client, tmp_path, monkeyp
 
     assert set(defaults().values()) == {None}
     got = defaults("chorales", "harmonizer", "folk-vae-2bar", "folk-infill")
-    assert (got["harmonize"], got["vary"], got["interpolate"]) == ("harmonizer", "folk-vae-2bar", "folk-vae-2bar")
+    assert (got["harmonize"], got["vary"], got["interpolate"]) == ("chorales", "folk-vae-2bar", "folk-vae-2bar")
     assert got["infill"] == got["restyle"] == "default"  # the piece (or the style) chooses between two shipped
     assert got["accompany"] is None  # the accompanist has not shipped
     assert got["compose"] is got["continue"] is got["originality"] is None  # the compose form's model
-    assert defaults("folk-infill")["infill"] is None  # a chorale would need the harmonizer
+    assert defaults("folk-infill")["infill"] is None  # a chorale would need the chorale infiller (harmonizer)
 
 
 def test_compose_keeps_the_piece_and_its_files(client):
