@@ -45,36 +45,44 @@ def read_input(path):
     return score
 
 
+def _write(loaded, result, info: dict, req: Request, job: str, seconds: float, out_dir, stem: str, formats,
+           fields: dict, timings: dict | None = None) -> dict:
+    """Log the job's warnings and write `result` with the report every given-music job writes: the model, the
+    job's own `fields`, the settings, warnings, timings, analysis and score."""
+    from tunesmith.io.json import to_dict
+
+    for w in info["warnings"]:
+        log.warning("%s", w)
+    _make_folder(out_dir)
+    report = {
+        "model": {"name": loaded.name, "path": str(loaded.path)},
+        **fields,
+        "seed": req.seed,
+        "settings": settings(req),
+        "warnings": info["warnings"],
+        "timings_s": {"load": round(loaded.load_seconds, 3), job: round(seconds, 3), **(timings or {})},
+        "analysis": analysis(result),
+        "files": {},
+        "score": to_dict(result),
+    }
+    return write_piece(result, out_dir, stem, formats, report)
+
+
 def harmonize_files(model, melody, request: Request, out_dir, track: int | None = None, formats=FILES) -> dict:
     """Harmonize the melody in file `melody` (MIDI, MusicXML, ABC; the top voice unless `track`, 0-based) and
     write `<stem>-harmonized-<seed>.*` into `out_dir`; returns the report. `model` as for `compose_files`
     ("default": the shipped harmonizer)."""
     from tunesmith.generation.harmonize import harmonize
-    from tunesmith.io.json import to_dict
-
     out_dir, formats = check_job(request, out_dir, formats)
     score = read_input(melody)
     loaded = _model(HARMONIZER if model == "default" else model)
     req = loaded.request(request).check_for(loaded.tokenizer)
     t0 = time.perf_counter()
     result, ids, info = harmonize(loaded, score, req, track)
-    t1 = time.perf_counter()
-    for w in info["warnings"]:
-        log.warning("%s", w)
-    _make_folder(out_dir)
-    report = {
-        "model": {"name": loaded.name, "path": str(loaded.path)},
-        "melody": {"path": str(melody), "notes": int(score.note_count), "track": track},
-        "seed": req.seed,
-        "settings": settings(req),
-        "warnings": info["warnings"],
-        "cadences": info["cadences"],
-        "timings_s": {"load": round(loaded.load_seconds, 3), "harmonize": round(t1 - t0, 3), "tokens": len(ids)},
-        "analysis": analysis(result),
-        "files": {},
-        "score": to_dict(result),
-    }
-    return write_piece(result, out_dir, f"{Path(melody).stem}-harmonized-{req.seed}", formats, report)
+    fields = {"melody": {"path": str(melody), "notes": int(score.note_count), "track": track},
+              "cadences": info["cadences"]}
+    return _write(loaded, result, info, req, "harmonize", time.perf_counter() - t0, out_dir,
+                  f"{Path(melody).stem}-harmonized-{req.seed}", formats, fields, {"tokens": len(ids)})
 
 
 def model_for_piece(score) -> str:
@@ -90,8 +98,6 @@ def infill_files(model, piece, bars: str, request: Request, out_dir, voices: str
     `<stem>-infilled-<seed>.*` into `out_dir`; returns the report. "default": the shipped model that fits the
     piece (`model_for_piece`)."""
     from tunesmith.generation.infill import infill, parse_bars
-    from tunesmith.io.json import to_dict
-
     out_dir, formats = check_job(request, out_dir, formats)
     first, last = parse_bars(bars)
     score = read_input(piece)
@@ -99,23 +105,9 @@ def infill_files(model, piece, bars: str, request: Request, out_dir, voices: str
     req = loaded.request(request).check_for(loaded.tokenizer)
     t0 = time.perf_counter()
     result, ids, info = infill(loaded, score, first, last, voices, req)
-    t1 = time.perf_counter()
-    for w in info["warnings"]:
-        log.warning("%s", w)
-    _make_folder(out_dir)
-    report = {
-        "model": {"name": loaded.name, "path": str(loaded.path)},
-        "piece": {"path": str(piece), "notes": int(score.note_count)},
-        "span": info["span"],
-        "seed": req.seed,
-        "settings": settings(req),
-        "warnings": info["warnings"],
-        "timings_s": {"load": round(loaded.load_seconds, 3), "infill": round(t1 - t0, 3)},
-        "analysis": analysis(result),
-        "files": {},
-        "score": to_dict(result),
-    }
-    return write_piece(result, out_dir, f"{Path(piece).stem}-infilled-{req.seed}", formats, report)
+    fields = {"piece": {"path": str(piece), "notes": int(score.note_count)}, "span": info["span"]}
+    return _write(loaded, result, info, req, "infill", time.perf_counter() - t0, out_dir,
+                  f"{Path(piece).stem}-infilled-{req.seed}", formats, fields)
 
 
 ACCOMPANIST = "accompanist"  # the shipped model `accompany` uses by default
@@ -127,8 +119,6 @@ def accompany_files(model, tune, request: Request, out_dir, style: str = "folk",
     a jig's bass-chord; chorale: block chords), written as `<stem>-accompanied-<seed>.*` into `out_dir`; returns
     the report (with the chord symbols). "default": the shipped accompanist."""
     from tunesmith.generation.accompany import STYLES, accompany
-    from tunesmith.io.json import to_dict
-
     if style not in STYLES:
         raise ConfigError(f"unknown style {style!r}; valid: {', '.join(STYLES)}")
     out_dir, formats = check_job(request, out_dir, formats)
@@ -136,24 +126,10 @@ def accompany_files(model, tune, request: Request, out_dir, style: str = "folk",
     loaded = _model(ACCOMPANIST if model == "default" else model)
     t0 = time.perf_counter()
     result, ids, info = accompany(loaded, score, style, request, track)
-    t1 = time.perf_counter()
-    for w in info["warnings"]:
-        log.warning("%s", w)
-    _make_folder(out_dir)
-    report = {
-        "model": {"name": loaded.name, "path": str(loaded.path)},
-        "tune": {"path": str(tune), "notes": int(score.note_count), "track": track},
-        "style": style,
-        "chords": info["chords"],
-        "seed": request.seed,
-        "settings": settings(loaded.request(request)),
-        "warnings": info["warnings"],
-        "timings_s": {"load": round(loaded.load_seconds, 3), "accompany": round(t1 - t0, 3)},
-        "analysis": analysis(result),
-        "files": {},
-        "score": to_dict(result),
-    }
-    return write_piece(result, out_dir, f"{Path(tune).stem}-accompanied-{request.seed}", formats, report)
+    fields = {"tune": {"path": str(tune), "notes": int(score.note_count), "track": track}, "style": style,
+              "chords": info["chords"]}
+    return _write(loaded, result, info, loaded.request(request), "accompany", time.perf_counter() - t0, out_dir,
+                  f"{Path(tune).stem}-accompanied-{request.seed}", formats, fields)
 
 
 def restyle_files(piece, to: str, request: Request, out_dir, model="default", accompanist="default",
@@ -163,8 +139,6 @@ def restyle_files(piece, to: str, request: Request, out_dir, model="default", ac
     `out_dir`; returns the report, with the share of the melody's beat notes kept. "default" models: the
     harmonizer for bach; the folk infiller and the accompanist for folk styles."""
     from tunesmith.generation.restyle import TARGETS, restyle
-    from tunesmith.io.json import to_dict
-
     if to not in TARGETS:
         raise ConfigError(f"unknown style {to!r}; valid: {', '.join(TARGETS)}")
     out_dir, formats = check_job(request, out_dir, formats)
@@ -175,22 +149,8 @@ def restyle_files(piece, to: str, request: Request, out_dir, model="default", ac
         helper = _model(ACCOMPANIST if accompanist == "default" else accompanist)
     t0 = time.perf_counter()
     result, info = restyle(loaded, score, to, loaded.request(request), helper, track)
-    t1 = time.perf_counter()
-    for w in info["warnings"]:
-        log.warning("%s", w)
-    _make_folder(out_dir)
-    report = {
-        "model": {"name": loaded.name, "path": str(loaded.path)},
-        "accompanist": {"name": helper.name, "path": str(helper.path)} if helper else None,
-        "piece": {"path": str(piece), "notes": int(score.note_count), "track": track},
-        "to": to,
-        "melody_kept": info["melody_kept"],
-        "seed": request.seed,
-        "settings": settings(loaded.request(request)),
-        "warnings": info["warnings"],
-        "timings_s": {"load": round(loaded.load_seconds, 3), "restyle": round(t1 - t0, 3)},
-        "analysis": analysis(result),
-        "files": {},
-        "score": to_dict(result),
-    }
-    return write_piece(result, out_dir, f"{Path(piece).stem}-{to}-{request.seed}", formats, report)
+    fields = {"accompanist": {"name": helper.name, "path": str(helper.path)} if helper else None,
+              "piece": {"path": str(piece), "notes": int(score.note_count), "track": track}, "to": to,
+              "melody_kept": info["melody_kept"]}
+    return _write(loaded, result, info, loaded.request(request), "restyle", time.perf_counter() - t0, out_dir,
+                  f"{Path(piece).stem}-{to}-{request.seed}", formats, fields)
