@@ -25,16 +25,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from tunesmith.cli.compose import _formats, request_of
+    from tunesmith.cli.compose import _formats, print_piece, request_of
     from tunesmith.generation.given_jobs import accompany_files
 
     track = None if args.track is None else args.track - 1
     style, args.style = args.style, None  # the texture's style, not a conditioning token
     r = accompany_files(args.model, args.tune, request_of(args), args.out, style, track, _formats(args))
-    for w in r["warnings"]:
-        print(f"warning: {w}")
-    print(f"{r['files']['json']}: {' '.join(r['chords'][:16])}{' ...' if len(r['chords']) > 16 else ''}")
-    for fmt, path in r["files"].items():
-        if fmt != "json":
-            print(f"  {path}")
+    print_piece(r, f"{' '.join(r['chords'][:16])}{' ...' if len(r['chords']) > 16 else ''}")
     return 0

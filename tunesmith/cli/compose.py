@@ -150,8 +150,15 @@ def run_continue(args) -> int:
 
     r = continue_files(args.model, args.primer, request_of(args), args.out, _formats(args))
     a = r["analysis"]
-    print(f"{r['files']['json']}: {a['bars']} bars ({r['primer']['bars']} from the primer), {a['notes']} notes")
+    print_piece(r, f"{a['bars']} bars ({r['primer']['bars']} from the primer), {a['notes']} notes")
+    return 0
+
+
+def print_piece(r: dict, headline: str) -> None:
+    """A job's report on the terminal: its warnings, the .json with `headline`, then the other files."""
+    for w in r.get("warnings", ()):
+        print(f"warning: {w}")
+    print(f"{r['files']['json']}: {headline}")
     for fmt, path in r["files"].items():
         if fmt != "json":
             print(f"  {path}")
-    return 0

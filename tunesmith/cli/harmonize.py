@@ -26,17 +26,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from tunesmith.cli.compose import _formats, request_of
+    from tunesmith.cli.compose import _formats, print_piece, request_of
     from tunesmith.generation.given_jobs import harmonize_files
 
     track = None if args.track is None else args.track - 1
     r = harmonize_files(args.model, args.melody, request_of(args), args.out, track, _formats(args))
-    for w in r["warnings"]:
-        print(f"warning: {w}")
     a = r["analysis"]
-    print(f"{r['files']['json']}: {a['bars']} bars, {a['notes']} notes, {a['notated_key']}, {a['meter']}; "
-          f"harmonized in {r['timings_s']['harmonize']:.2f} s")
-    for fmt, path in r["files"].items():
-        if fmt != "json":
-            print(f"  {path}")
+    print_piece(r, f"{a['bars']} bars, {a['notes']} notes, {a['notated_key']}, {a['meter']}; "
+                f"harmonized in {r['timings_s']['harmonize']:.2f} s")
     return 0

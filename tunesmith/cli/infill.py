@@ -27,15 +27,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from tunesmith.cli.compose import _formats, request_of
+    from tunesmith.cli.compose import _formats, print_piece, request_of
     from tunesmith.generation.given_jobs import infill_files
 
     r = infill_files(args.model, args.piece, args.span, request_of(args), args.out, args.which, _formats(args))
-    for w in r["warnings"]:
-        print(f"warning: {w}")
-    print(f"{r['files']['json']}: bars {r['span']['bars'][0]}-{r['span']['bars'][1]} written again in "
-          f"{r['timings_s']['infill']:.2f} s")
-    for fmt, path in r["files"].items():
-        if fmt != "json":
-            print(f"  {path}")
+    print_piece(r, f"bars {r['span']['bars'][0]}-{r['span']['bars'][1]} written again in "
+                f"{r['timings_s']['infill']:.2f} s")
     return 0

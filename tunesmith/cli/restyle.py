@@ -27,18 +27,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from tunesmith.cli.compose import _formats, request_of
+    from tunesmith.cli.compose import _formats, print_piece, request_of
     from tunesmith.generation.given_jobs import restyle_files
 
     track = None if args.track is None else args.track - 1
     accompanist = None if args.no_accompaniment else args.accompanist
     r = restyle_files(args.piece, args.to, request_of(args), args.out, args.model, accompanist, track,
                       _formats(args))
-    for w in r["warnings"]:
-        print(f"warning: {w}")
-    print(f"{r['files']['json']}: {r['analysis']['tracks']} tracks, {r['analysis']['meter']}, melody kept "
-          f"{r['melody_kept']:.0%}; restyled in {r['timings_s']['restyle']:.2f} s")
-    for fmt, path in r["files"].items():
-        if fmt != "json":
-            print(f"  {path}")
+    print_piece(r, f"{r['analysis']['tracks']} tracks, {r['analysis']['meter']}, melody kept "
+                f"{r['melody_kept']:.0%}; restyled in {r['timings_s']['restyle']:.2f} s")
     return 0
