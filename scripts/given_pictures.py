@@ -1,12 +1,12 @@
 """Pictures of issue 12's jobs in docs/given/, each a score engraved as the jobs write it (SVG -> PNG by
 rsvg-convert) and a piano roll:
 
-    python scripts/given_pictures.py        # the shipped harmonizer, folk-infill and accompanist
+    python scripts/given_pictures.py        # the shipped models each job uses by default
 
 - harmonized.png / harmonized-roll.png: an O'Neill tune (music21's corpus, ABC) harmonized as a chorale
 - restyled.png / restyled-roll.png: a Bach chorale melody (valid split) restyled as an Irish jig with chords
 - infilled.png / infilled-roll.png: bars 3-4 of a Bach chorale (valid split) written again in every voice; the
-  roll shades the span and draws Bach's notes there in grey under the new ones
+  roll shades the span and draws Bach's own notes there faded under the new ones
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ def infill_roll(before, after, span, out: Path) -> None:
     from tunesmith.render.pianoroll import draw_pianoroll
 
     fig, ax = plt.subplots(figsize=(12, 4.5))
-    ax.axvspan(span[0] / 480, span[1] / 480, color="#fff3c4", zorder=0)
+    ax.axvspan(span[0], span[1], color="#ffe8a0", zorder=0.5)  # x in ticks, over the background stripes
     draw_pianoroll(ax, before, alpha=0.25)
     draw_pianoroll(ax, after)
-    ax.set_title("Bars 3-4 written again (shaded; Bach's notes in grey beneath)")
+    ax.set_title("Bars 3-4 written again (shaded; Bach's own notes faded beneath)")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
