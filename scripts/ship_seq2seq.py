@@ -14,6 +14,7 @@ step it reached.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import shutil
 import subprocess
@@ -88,8 +89,8 @@ def card(name: str, spec: dict, config: dict, wall: float | None) -> str:
   source only)
 - **data**: `{config['run']['data']}` ({json.dumps(data.get('task', {}))}), {data['tokens'].get('train', '?'):,}
   training tokens; source: {json.dumps(data.get('source', {}))[:300]}
-- **training**: {steps}, batch {t['batch_size']} crops of {t['block_size']} tokens, lr {t['lr']:g}, stopped after
-  {t['max_minutes']:g} minutes of training steps at most{took} (2-core CPU, one thread, 2026-11-30)
+- **training**: {steps}, batch {t['batch_size']} crops of {t['block_size']} tokens, lr {t['lr']:g}, at most
+  {t['max_steps']:,} steps or {t['max_minutes']:g} minutes of training steps{took} (2-core CPU, {datetime.date.today()})
 - **validation NLL**: {metrics['best_valid_nll']:.4f} nats per learned token of its validation pairs (unigram
   baseline {metrics['unigram_nll']:.4f})
 
