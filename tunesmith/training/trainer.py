@@ -16,6 +16,7 @@ log_every: it is averaged over each logging interval).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import math
 import shutil
@@ -232,6 +233,11 @@ def train(run: RunConfig, out, resume=None, progress: bool = False, init=None) -
     if d.main:
         metrics.plot()
         metrics.close()
+    # DDP's reducer holds the process group (through hooks on the model's parameters, which outlive this call):
+    # released here, the group is destroyed now; left to interpreter exit, gloo's threads were destroyed during
+    # finalization and a rank aborted ("terminate called without an active exception") after its work was done
+    net = None
+    gc.collect()
     distributed.barrier(d)
     distributed.teardown(d)
     return Result(model, step, counters["valid_nll"], counters["best"], unigram, stop, out)
