@@ -9,8 +9,11 @@ notes under it the chord, named in its family: maj, min, 7, dim). The rolls carr
 quarter note (every second eighth); a beat counts where Nottingham has a chord there (N.C. beats left out).
 A chord is right when its root and family equal Nottingham's.
 
-  model      the accompanist reading the whole melody, its chord cells drawn greedily (top-k 1) under the rules
-             `tunesmith accompany` uses: a chord only on a beat, no key restriction, no forced ending
+  model      the accompanist reading the whole melody, its chord cells drawn under the rules `tunesmith
+             accompany` uses (a chord only on a beat, no key restriction, no forced ending), three ways:
+             consensus  what `accompany` does: 16 samples (seed 0), on each beat the chord most of them chose
+             sample     one sample (seed 0, temperature 1)
+             greedy     the likeliest cell each step (top-k 1)
   baseline   per beat, the chord (of the 48) whose tones cover most of the beat's melody (eighths weighted
              alike); ties go to the previous beat's chord, then to chords inside the key (C major or minor),
              then to triads over sevenths, then to the root nearest the tonic on the circle of fifths
@@ -27,11 +30,11 @@ from pathlib import Path
 import numpy as np
 
 from tunesmith.data import nottingham
-from tunesmith.data.leadsheet import FAMILIES, TONES, labels_per_step
-from tunesmith.generation.accompany import ChordRules
-from tunesmith.generation.generate import generate
+from tunesmith.data.leadsheet import FAMILIES, TONES
+from tunesmith.generation.accompany import VOTES, ChordRules, choose_chords
 from tunesmith.generation.given import decoder
 from tunesmith.generation.load import load
+from tunesmith.generation.request import Request
 from tunesmith.theory.scales import key_pitch_classes
 
 CANDIDATES = [(r, f) for f in FAMILIES for r in range(12)]
@@ -58,25 +61,28 @@ def baseline(melody: np.ndarray, mode: int) -> list[tuple[int, str] | None]:
     return out
 
 
-def predict(loaded, melody: np.ndarray, mode: int) -> list[tuple[int, str] | None]:
+WAYS = {"consensus": (VOTES, Request()), "sample": (1, Request()), "greedy": (1, Request(top_k=1))}
+
+
+def predict(loaded, melody: np.ndarray, mode: int, way: str) -> list[tuple[int, str] | None]:
     tok = loaded.tokenizer
     vocab = loaded.config["vocab"]
     src, tgt, _ = nottingham.sequence(tok, melody, [None] * len(melody), mode)
     cells = np.asarray(tgt[5:-1]).reshape(-1, 2)[:, 0]
+    votes, request = WAYS[way]
     rules = ChordRules(tok, len(vocab) - 1, cells, set(range(0, len(cells), 2)), (0, "minor" if mode else "major"),
-                       False, 0.0, None)
-    out = generate(decoder(loaded, src), tgt[:5], 2 * len(cells) + 1, vocab.index("EOS"), rules, k=1, seed=0)[0]
-    return labels_per_step(tok, np.asarray(out[5:5 + 2 * len(cells)])[1::2])
+                       False, 0.0, None, batch=votes)
+    return choose_chords(decoder(loaded, src), tgt[:5], vocab.index("EOS"), rules, loaded.request(request).resolved())
 
 
 def run(rolls: str, model: str, limit: int | None = None) -> dict:
     derived = nottingham.derive(rolls, "valid")
     loaded = load(model)
-    right = {"model": 0, "baseline": 0}
+    right = {**dict.fromkeys(WAYS, 0), "baseline": 0}
     beats = 0
     t0 = time.perf_counter()
     for _, melody, labels, mode in list(nottingham.pieces(derived))[:limit]:
-        guesses = {"model": predict(loaded, melody, mode), "baseline": baseline(melody, mode)}
+        guesses = {**{w: predict(loaded, melody, mode, w) for w in WAYS}, "baseline": baseline(melody, mode)}
         for b in range(0, len(melody), 2):
             if labels[b] is None:
                 continue
@@ -97,8 +103,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     r = run(args.rolls, args.model, args.limit)
     a = r["accuracy"]
-    print(f"{r['pieces']} tunes, {r['beats']} beats with a chord: model {a['model']:.3f}, "
-          f"melody-cover baseline {a['baseline']:.3f}")
+    print(f"{r['pieces']} tunes, {r['beats']} beats with a chord: " + ", ".join(f"{k} {v:.3f}" for k, v in a.items()))
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=1))
     return 0

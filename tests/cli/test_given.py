@@ -89,6 +89,7 @@ def test_infill_accompany_and_restyle_write_their_files(models, melody, tmp_path
     (["infill", "{melody}", "--bars", "9-12"], "lie outside the piece"),
     (["infill", "{melody}", "--bars", "1", "--voices", "viola"], "unknown voice 'viola'"),
     (["accompany", "{melody}", "--style", "polka"], "unknown style 'polka'"),
+    (["accompany", "{melody}", "--votes", "0"], "votes must be 1 to 256"),
     (["restyle", "{melody}", "--to", "polka"], "unknown style 'polka'"),
     (["harmonize", "{melody}", "--temperature", "0"], "temperature must be in"),
 ])

@@ -8,7 +8,7 @@ import torch
 
 from tunesmith.data.leadsheet import TONES, vocabulary
 from tunesmith.errors import ConfigError
-from tunesmith.generation.accompany import accompany, texture
+from tunesmith.generation.accompany import accompany, consensus, texture
 from tunesmith.generation.given_jobs import accompany_files
 from tunesmith.generation.load import Loaded
 from tunesmith.generation.request import Request
@@ -57,6 +57,25 @@ def test_chords_begin_on_beats_in_key_and_end_on_the_tonic(loaded, meter):
     final = [c for c in out.chords if c.tick <= last_onset][-1]
     assert (final.root, final.quality) == (2, "maj")
     assert len(info["chords"]) == len(out.chords) and [t.name for t in out.tracks] == ["melody", "chords", "bass"]
+
+
+def test_the_consensus_takes_on_each_beat_the_chord_most_samples_chose():
+    A, B, C, D = (0, "maj"), (7, "maj"), (9, "min"), (5, "maj")
+    samples = [[A, A, B, B, B], [A, A, C, C, None], [D, D, B, B, B]]
+    assert consensus(samples, {0, 2, 4}) == [A, A, B, B, B]
+    assert consensus(samples, {0, 2}) == [A, A, B, B, B]  # held to the next beat, whatever the samples do between
+    assert consensus([[A, B], [B, A]], {0, 1}) == [A, B]  # a tie: the earliest sample's
+
+
+def test_votes_one_is_a_sample_as_drawn_and_absurd_votes_are_refused(loaded):
+    piece = tune((4, 4), bars=4)
+    one, _, _ = accompany(loaded, piece, "folk", Request(seed=5), votes=1)
+    again, _, _ = accompany(loaded, piece, "folk", Request(seed=5), votes=1)
+    many, _, _ = accompany(loaded, piece, "folk", Request(seed=5), votes=16)
+    assert one.chords == again.chords and many.chords
+    for votes in (0, 257):
+        with pytest.raises(ConfigError, match="votes must be 1 to 256"):
+            accompany(loaded, piece, "folk", Request(), votes=votes)
 
 
 def test_textures_follow_meter_and_style():

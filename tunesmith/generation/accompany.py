@@ -5,8 +5,12 @@ The model (seq2seq on lead sheets, tunesmith.data.nottingham) reads the whole me
 per eighth note, the melody's cells fixed (`given.Fixed` semantics, here over `ChordRules`). A chord may begin
 only on a beat; `in_key` allows only chords whose tones are in the key, `key_penalty` makes the others rarer;
 with `end_on_tonic` the last melody note is harmonized by the tonic chord. The sampling settings (seed,
-temperature, top-k, top-p, beams) are compose's. The bass and chords are then written by rule (`TEXTURES`): the
-root in the bass, the chord in close position nearest the previous one.
+temperature, top-k, top-p, beams) are compose's. By default the chords are a *consensus*: `votes` samples drawn
+at once, and on each beat the chord most of them chose (the per-beat choice that is right most often; Kumar and
+Byrne 2004's minimum-Bayes-risk decoding under per-beat accuracy). One sample changes chord at random moments, a
+greedy pass holds each chord too long (a chord cell is Hold 85% of the time, and a change is spread over several
+chords); bench/RESULTS.md has the three on Nottingham's valid tunes. The bass and chords are then written by rule
+(`texture`): the root in the bass, the chord in close position nearest the previous one.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from tunesmith.theory.meter import beat_ticks, is_compound
 from tunesmith.theory.pitch import PITCH_CLASS_NAMES
 
 STYLES = ("folk", "chorale")
+VOTES = 16  # samples behind a consensus
 SPQ = 2  # the lead sheet's grid: eighth notes
 BASS, CHORDS = (38, 55), (52, 72)  # registers: the bass's root, the chord's close position
 PROGRAMS = {"folk": (40, 24, 32), "chorale": (19, 19, 19)}  # melody, chords, bass: violin/guitar/bass; organ
@@ -100,14 +105,49 @@ def beat_steps(score: Score, steps: int) -> set[int]:
     return {int(t) // grid for t in beat_starts(score, steps * grid) if t % grid == 0}
 
 
-def accompany(loaded, tune: Score, style: str = "folk", request=None, track: int | None = None):
-    """(tune with chord symbols, a chords track and a bass track; token ids; info with warnings)."""
-    from tunesmith.data.tokenize import with_key
+def choose_chords(model, prefix: list[int], eos: int, rules: ChordRules, request) -> list:
+    """Per-step chord labels ((root, family) or None) under `rules`: the best of a beam search with
+    `request.beams` > 1, else the consensus of `rules.batch` samples (one sample as drawn)."""
     from tunesmith.generation.generate import beam_search, generate
+
+    steps, n = len(rules.melody), 2 * len(rules.melody) + 1
+    if request.beams > 1:
+        runs = [beam_search(model, prefix, n, eos, request.beams, rules)]
+    else:
+        runs = generate(model, prefix, n, eos, rules, request.temperature, request.top_k, request.top_p,
+                        request.seed, batch=rules.batch)
+    samples = [labels_per_step(rules.tok, np.asarray(r[len(prefix):len(prefix) + 2 * steps][1::2])) for r in runs]
+    return samples[0] if len(samples) == 1 else consensus(samples, rules.beats)
+
+
+def check_votes(votes: int) -> None:
+    if not 1 <= votes <= 256:
+        raise ConfigError(f"votes must be 1 to 256, not {votes}")
+
+
+def consensus(samples: list[list], beats: set[int]) -> list:
+    """On each beat the label most samples hold there (ties: the earliest sample's), kept until the next beat."""
+    from collections import Counter
+
+    out, current = [], None
+    for s in range(len(samples[0])):
+        if s in beats or s == 0:
+            current = Counter(x[s] for x in samples).most_common(1)[0][0]
+        out.append(current)
+    return out
+
+
+def accompany(loaded, tune: Score, style: str = "folk", request=None, track: int | None = None,
+              votes: int = VOTES):
+    """(tune with chord symbols, a chords track and a bass track; token ids; info with warnings); the chords the
+    consensus of `votes` samples (1: one sample as drawn; ignored with beams)."""
+    from tunesmith.data.leadsheet import chord_cells
+    from tunesmith.data.tokenize import with_key
     from tunesmith.generation.request import Request
 
     if style not in STYLES:
         raise ConfigError(f"unknown style {style!r}; valid: {', '.join(STYLES)}")
+    check_votes(votes)
     request = loaded.request(request or Request()).resolved()
     tok = loaded.tokenizer
     if tok.config.get("steps_per_quarter") != SPQ or "Chord_C_maj" not in (loaded.config.get("vocab") or []):
@@ -128,16 +168,9 @@ def accompany(loaded, tune: Score, style: str = "folk", request=None, track: int
     beats = beat_steps(base, steps)
     end = max((b for b in beats if b <= last_onset), default=None) if request.end_on_tonic else None
     rules = ChordRules(tok, len(vocab) - 1, cells, beats, (key.tonic, key.mode), request.in_key,
-                       request.key_penalty or 0.0, end)
-    model = decoder(loaded, src)
-    n = 2 * steps + 1
-    if request.beams > 1:
-        out = beam_search(model, prefix, n, ids["EOS"], request.beams, rules)
-    else:
-        out = generate(model, prefix, n, ids["EOS"], rules, request.temperature, request.top_k, request.top_p,
-                       request.seed)[0]
-    chord_cells = np.asarray(out[len(prefix):len(prefix) + 2 * steps][1::2])
-    labels = labels_per_step(tok, chord_cells)
+                       request.key_penalty or 0.0, end, batch=1 if request.beams > 1 else votes)
+    labels = choose_chords(decoder(loaded, src), prefix, ids["EOS"], rules, request)
+    out = [*prefix, *np.stack([cells, chord_cells(tok, labels)], 1).ravel().tolist(), ids["EOS"]]
     symbols = symbols_of(labels)
     melody_track = Track(line.notes, program=PROGRAMS[style][0], name="melody")
     chords, bass = texture(base, labels, style)

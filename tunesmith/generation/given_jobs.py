@@ -114,20 +114,23 @@ ACCOMPANIST = "accompanist"  # the shipped model `accompany` uses by default
 
 
 def accompany_files(model, tune, request: Request, out_dir, style: str = "folk", track: int | None = None,
-                    formats=FILES) -> dict:
+                    formats=FILES, votes: int | None = None) -> dict:
     """Chord symbols and a bass and chords track under the melody of file `tune` in `style` (folk: oom-pah,
     a jig's bass-chord; chorale: block chords), written as `<stem>-accompanied-<seed>.*` into `out_dir`; returns
-    the report (with the chord symbols). "default": the shipped accompanist."""
-    from tunesmith.generation.accompany import STYLES, accompany
+    the report (with the chord symbols). "default": the shipped accompanist; the chords the consensus of `votes`
+    samples (default accompany.VOTES)."""
+    from tunesmith.generation.accompany import STYLES, VOTES, accompany, check_votes
     if style not in STYLES:
         raise ConfigError(f"unknown style {style!r}; valid: {', '.join(STYLES)}")
+    votes = VOTES if votes is None else votes
+    check_votes(votes)
     out_dir, formats = check_job(request, out_dir, formats)
     score = read_input(tune)
     loaded = _model(ACCOMPANIST if model == "default" else model)
     t0 = time.perf_counter()
-    result, ids, info = accompany(loaded, score, style, request, track)
+    result, ids, info = accompany(loaded, score, style, request, track, votes)
     fields = {"tune": {"path": str(tune), "notes": int(score.note_count), "track": track}, "style": style,
-              "chords": info["chords"]}
+              "votes": votes, "chords": info["chords"]}
     return _write(loaded, result, info, loaded.request(request), "accompany", time.perf_counter() - t0, out_dir,
                   f"{Path(tune).stem}-accompanied-{request.seed}", formats, fields)
 
