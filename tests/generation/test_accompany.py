@@ -8,7 +8,7 @@ import torch
 
 from tunesmith.data.leadsheet import TONES, vocabulary
 from tunesmith.errors import ConfigError
-from tunesmith.generation.accompany import accompany, consensus, texture
+from tunesmith.generation.accompany import ChordRules, accompany, consensus, texture
 from tunesmith.generation.given_jobs import accompany_files
 from tunesmith.generation.load import Loaded
 from tunesmith.generation.request import Request
@@ -57,6 +57,20 @@ def test_chords_begin_on_beats_in_key_and_end_on_the_tonic(loaded, meter):
     final = [c for c in out.chords if c.tick <= last_onset][-1]
     assert (final.root, final.quality) == (2, "maj")
     assert len(info["chords"]) == len(out.chords) and [t.name for t in out.tracks] == ["melody", "chords", "bass"]
+
+
+def test_no_chord_stops_once_the_first_has_begun_on_the_first_beat():
+    vocab = vocabulary(TOK)
+    melody = np.full(4, TOK.hold_id)
+    rules = ChordRules(TOK, len(vocab), melody, {1, 3}, (2, "major"), False, 0.0, None)
+    rest, hold, d = TOK.rest_id, TOK.hold_id, vocab.index("Chord_D_maj")
+    seen = []
+    for cell in (TOK.hold_id, rest, TOK.hold_id, d, TOK.hold_id, hold, TOK.hold_id):  # melody and chord cells
+        allowed = rules.allowed()[0]
+        seen.append((bool(allowed[rest]), bool(allowed[hold]), bool(allowed[d])))
+        rules.advance([cell])
+    # step 0 (no beat): only Rest; step 1 (a beat): a chord must begin; step 2: Hold, no Rest
+    assert seen[1] == (True, False, False) and seen[3] == (False, False, True) and seen[5] == (False, True, False)
 
 
 def test_the_consensus_takes_on_each_beat_the_chord_most_samples_chose():

@@ -32,7 +32,8 @@ PROGRAMS = {"folk": (40, 24, 32), "chorale": (19, 19, 19)}  # melody, chords, ba
 
 
 class ChordRules:
-    """The masks of a lead-sheet grid [melody, chord] per step: melody cells fixed, a chord only on a beat."""
+    """The masks of a lead-sheet grid [melody, chord] per step: melody cells fixed, a chord only on a beat, and
+    from the first beat on always one."""
 
     def __init__(self, tokenizer, vocab_size: int, melody: np.ndarray, beats: set[int], key: tuple[int, str],
                  in_key: bool, key_penalty: float, end_step: int | None, batch: int = 1):
@@ -70,7 +71,11 @@ class ChordRules:
         if cell == 0:
             return self._only([int(self.melody[step])])
         m = np.zeros((self.batch, self.V), bool)
-        m[:, self.tok.rest_id] = True
+        # no "N.C." once the tune has begun: the first chord on the first beat, and none stops after it. The
+        # model would choose one (3% of Nottingham's steps have no chord, often a pickup's), and a run of them
+        # feeds itself: in 28 of the 173 valid tunes no chord of the accompanist was right, the two read Rest to
+        # the end (bench/accompany.py).
+        m[:, self.tok.rest_id] = ~self.sounding & (step not in self.beats)
         m[:, self.tok.hold_id] = self.sounding
         if step in self.beats:
             m |= self.chords[None]

@@ -12,9 +12,9 @@ Rotary positions (Su et al. 2021) make a score depend on the content and on the 
 layouts tunesmith trains on, position j of the source is the cell of position j of the target (a voice grid
 with some cells masked), so a head can learn to look a fixed number of grid steps ahead, at any length.
 The LayerNorm is not Luong's: without it both shipped layouts sat for hundreds of steps on their unigram (the
-accompanist for all its 2,000; a chord cell is 85% Hold), the tanh layer and the head together a deep linear
-net started small, slow to leave that saddle; with it, and with a head of its own, the same 300 steps on the
-lead sheets reach 0.45 nats a chord cell against 0.88 (bench/RESULTS.md, "the seq2seq's plateau").
+accompanist for all its 2,000; a chord cell is 85% Hold), held there by the tanh layer (an LSTM language model
+without it leaves at once); with it, and with a head of its own, the same 300 steps on the lead sheets reach 0.45 nats
+a chord cell against 0.90 (bench/RESULTS.md, "The seq2seq's plateau").
 Without input feeding the decoder LSTM runs over a whole target in one fused call when training, and the
 attention of every position at once; a single token at a time (generating) gives the same logits.
 """
