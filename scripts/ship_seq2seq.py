@@ -38,7 +38,8 @@ MODELS = {
                     "barline_penalty": 0.5},
         "does": "Writes chosen bars of a chorale again, all voices or some (`tunesmith infill`), and harmonizes a "
                 "melody as a four-part chorale when asked (`tunesmith harmonize --model harmonizer`): at harmonizing "
-                "it lost to the chorale Transformer kept to the soprano, which `harmonize` uses by default. Its "
+                "it ties with the chorale Transformer kept to the soprano (Bach's lower voices: 0.468 nats/token against "
+                "0.472) but writes more parallels and is slower, so `harmonize` uses the Transformer by default. Its "
                 "source is the chorale's voice grid with the cells to write masked: the lower voices under a given "
                 "soprano (50% of the training pairs), a span of 1 to 4 bars with the music on both sides (35%) or on "
                 "the left only (15%).",
@@ -63,7 +64,9 @@ MODELS = {
                 "folk style): one chord cell per eighth note (a chord of 12 roots x major, minor, dominant seventh, "
                 "diminished, Hold or none), read from lead sheets derived from the Nottingham tunes' train split "
                 "(tunesmith/data/nottingham/, transposed into every key). The bass and chords tracks are written "
-                "from the symbols by rule (tunesmith/generation/accompany.py).",
+                "from the symbols by rule (tunesmith/generation/accompany.py). `accompany` takes on each beat the chord "
+                "most of 16 samples chose: Nottingham's own chord on 48% of its valid tunes' beats, against 34% for "
+                "the chord covering most of the beat's melody.",
     },
 }
 

@@ -9,7 +9,9 @@ temperature, top-k, top-p, beams) are compose's. By default the chords are a *co
 at once, and on each beat the chord most of them chose (the per-beat choice that is right most often; Kumar and
 Byrne 2004's minimum-Bayes-risk decoding under per-beat accuracy). One sample changes chord at random moments, a
 greedy pass holds each chord too long (a chord cell is Hold 85% of the time, and a change is spread over several
-chords); bench/RESULTS.md has the three on Nottingham's valid tunes. The bass and chords are then written by rule
+chords); bench/RESULTS.md has the three on Nottingham's valid tunes. Where the samples hold their chords long and
+change at different moments, the vote is the tonic on nearly every beat (seen in a 3/4 O'Neill tune and a
+restyled 6/8 chorale melody): `votes=1` then gives one sample's motion. The bass and chords are then written by rule
 (`texture`): the root in the bass, the chord in close position nearest the previous one.
 """
 
