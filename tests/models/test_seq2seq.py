@@ -101,4 +101,6 @@ def test_a_window_limits_attention_to_nearby_source_positions():
         short = make().eval()  # the same weights without a window: the same on a source within reach
         short.load_state_dict(model.state_dict())
         torch.testing.assert_close(model(src[:, :4], ids[:, :4])[0], short(src[:, :4], ids[:, :4])[0])
+        one = model.source_attention(src, ids[:, :1])  # one step reads only its window: the same weights
+        torch.testing.assert_close(one, model.source_attention(src, ids)[:, :, :1])
     check_all(lambda: make(window=5).given(source()[0]))
