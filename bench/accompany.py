@@ -10,7 +10,8 @@ quarter note (every second eighth); a beat counts where Nottingham has a chord t
 A chord is right when its root and family equal Nottingham's.
 
   model      the accompanist reading the whole melody, its chord cells drawn under the rules `tunesmith
-             accompany` uses (a chord only on a beat, no key restriction, no forced ending), three ways:
+             accompany` uses (a chord only on a beat, none stopping once the first has begun; no key restriction,
+             no forced ending), three ways:
              consensus  what `accompany` does: 16 samples (seed 0), on each beat the chord most of them chose
              sample     one sample (seed 0, temperature 1)
              greedy     the likeliest cell each step (top-k 1)

@@ -75,8 +75,8 @@ class ChordRules:
         m = np.zeros((self.batch, self.V), bool)
         # no "N.C." once the tune has begun: the first chord on the first beat, and none stops after it. The
         # model would choose one (3% of Nottingham's steps have no chord, often a pickup's), and a run of them
-        # feeds itself: in 28 of the 173 valid tunes no chord of the accompanist was right, the two read Rest to
-        # the end (bench/accompany.py).
+        # feeds itself: in 28 of the 173 valid tunes no chord of the accompanist was right, and the two of them I
+        # read were Rest to the end (bench/accompany.py).
         m[:, self.tok.rest_id] = ~self.sounding & (step not in self.beats)
         m[:, self.tok.hold_id] = self.sounding
         if step in self.beats:
